@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type PlazaConfig } from '@plaza/config';
+import { HealthModule, loggerOptions } from '@plaza/http';
+import { RedisModule } from '@plaza/redis';
+import { LoggerModule } from 'nestjs-pino';
+import { PostgresProbe } from './health/postgres.probe';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PlazaConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions('gateway', config)),
+        RedisModule.forRoot(config.REDIS_URL, 'gateway'),
+        HealthModule,
+      ],
+      providers: [PostgresProbe],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { HealthRegistry } from '@plaza/http';
+import { Pool } from 'pg';
+
+/** The gateway owns no schema, but its readiness still says whether PostgreSQL answers. */
+@Injectable()
+export class PostgresProbe implements OnModuleInit, OnApplicationShutdown {
+  private readonly pool: Pool;
+
+  constructor(
+    @Inject(PLAZA_CONFIG) config: PlazaConfig,
+    private readonly registry: HealthRegistry,
+  ) {
+    this.pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: 1500, idleTimeoutMillis: 10_000 });
+    this.pool.on('error', () => undefined);
+  }
+
+  onModuleInit(): void {
+    this.registry.register('postgres', async () => {
+      await this.pool.query('SELECT 1');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}

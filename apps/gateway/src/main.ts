@@ -1,0 +1,24 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import { loadConfigOrExit } from '@plaza/config';
+import { bootstrap } from '@plaza/http';
+import { AppModule } from './app.module';
+import { registerUpstreamProxies } from './proxy/proxy.plugin';
+
+const config = loadConfigOrExit();
+void bootstrap({
+  name: 'gateway',
+  module: AppModule.forRoot(config),
+  config,
+  port: config.GATEWAY_PORT,
+  configure: async (app) => {
+    const fastify = app.getHttpAdapter().getInstance();
+    await fastify.register(helmet, { contentSecurityPolicy: false });
+    await fastify.register(cors, {
+      origin: config.ALLOWED_ORIGINS,
+      credentials: true,
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    });
+    await registerUpstreamProxies(fastify, config);
+  },
+});

@@ -1,0 +1,51 @@
+import httpProxy from '@fastify/http-proxy';
+import type { PlazaConfig } from '@plaza/config';
+import { BODY_LIMIT_BYTES, errorBody } from '@plaza/http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from './upstream-routes';
+
+/** Header the gateway sets (and strips from clients) to tell domain apps the real client IP. */
+export const CLIENT_IP_HEADER = 'x-plaza-client-ip';
+
+/**
+ * Registers one keep-alive proxy per domain prefix. The gateway's bodyLimit does not apply to
+ * proxied (streamed) bodies, so the 64 KiB limit is enforced here on Content-Length; a chunked
+ * body without one is cut by the upstream app's own 64 KiB limit and its 413 passes through.
+ */
+export async function registerUpstreamProxies(fastify: FastifyInstance, config: PlazaConfig): Promise<void> {
+  const rejectLargeBodies = async (req: FastifyRequest, reply: FastifyReply) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > BODY_LIMIT_BYTES) {
+      await reply.status(413).send(errorBody(413, 'Request body is larger than 64 KiB'));
+    }
+  };
+  for (const app of Object.keys(UPSTREAM_PREFIXES) as DomainApp[]) {
+    for (const prefix of UPSTREAM_PREFIXES[app]) {
+      await fastify.register(httpProxy, {
+        upstream: upstreamUrl(config, app),
+        prefix,
+        rewritePrefix: prefix,
+        preHandler: rejectLargeBodies,
+        undici: {
+          connections: 128,
+          pipelining: 1,
+          keepAliveTimeout: 30_000,
+          headersTimeout: config.UPSTREAM_TIMEOUT_MS,
+          bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
+        },
+        replyOptions: {
+          rewriteRequestHeaders: (req, headers) => {
+            const clean = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('x-plaza-')));
+            return { ...clean, [CLIENT_IP_HEADER]: req.ip, 'x-request-id': String(req.id) };
+          },
+          onError: (reply, { error }) => {
+            const timedOut = /timeout/i.test(error.message);
+            void reply
+              .status(timedOut ? 504 : 503)
+              .send(errorBody(timedOut ? 504 : 503, `The ${app} service is unavailable, retry shortly`, 'unavailable'));
+          },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { PlazaConfig } from '@plaza/config';
+
+export type DomainApp = 'auth' | 'profiles' | 'feed' | 'messaging';
+
+/** Which app owns which `/api` prefix. The gateway holds no domain logic of its own. */
+export const UPSTREAM_PREFIXES: Record<DomainApp, string[]> = {
+  auth: ['/api/auth', '/api/admin'],
+  profiles: ['/api/profiles', '/api/connections', '/api/follows', '/api/blocks'],
+  feed: ['/api/posts', '/api/feed', '/api/users', '/api/notifications'],
+  messaging: ['/api/conversations'],
+};
+
+export function upstreamUrl(config: PlazaConfig, app: DomainApp): string {
+  const port = {
+    auth: config.AUTH_PORT,
+    profiles: config.PROFILES_PORT,
+    feed: config.FEED_PORT,
+    messaging: config.MESSAGING_PORT,
+  }[app];
+  return `http://${config.UPSTREAM_HOST}:${port}`;
+}

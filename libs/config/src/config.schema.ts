@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(' or ')} URL`);
+
+/**
+ * Every environment variable Plaza reads, validated once at boot. Names and defaults follow
+ * the "Processes, ports and configuration" section of the public contract.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BIND_HOST: z.string().min(1).default('127.0.0.1'),
+    GATEWAY_PORT: port(3000),
+    AUTH_PORT: port(3001),
+    PROFILES_PORT: port(3002),
+    FEED_PORT: port(3003),
+    MESSAGING_PORT: port(3004),
+    /** Host the gateway uses to reach the domain apps. */
+    UPSTREAM_HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    DATABASE_POOL_SIZE: positiveInt(10),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+    SESSION_TTL_SECONDS: positiveInt(86_400),
+    SESSION_REMEMBER_TTL_SECONDS: positiveInt(2_592_000),
+    ADMIN_EMAILS: commaList,
+    RECAPTCHA_SECRET: z.string().min(1).optional(),
+    RECAPTCHA_VERIFY_URL: url(['http:', 'https:']).default('https://www.google.com/recaptcha/api/siteverify'),
+    RECAPTCHA_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.5),
+    RECAPTCHA_MIN_SCORE_LOGIN: z.coerce.number().min(0).max(1).optional(),
+    RECAPTCHA_MIN_SCORE_REGISTER: z.coerce.number().min(0).max(1).optional(),
+    RECAPTCHA_HOSTNAMES: commaList,
+    RECAPTCHA_TIMEOUT_MS: positiveInt(3000),
+    OIDC_ISSUER: url(['http:', 'https:']).optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_JWKS_URL: url(['http:', 'https:']).optional(),
+    OIDC_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+    LOGIN_RATE_LIMIT: positiveInt(10),
+    REGISTER_RATE_LIMIT: positiveInt(20),
+    API_RATE_LIMIT: positiveInt(1200),
+    TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+    ALLOWED_ORIGINS: commaList,
+    UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
+    SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (c.OIDC_ISSUER && !c.OIDC_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_AUDIENCE'], message: 'is required when OIDC_ISSUER is set' });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    ALLOWED_ORIGINS: c.ALLOWED_ORIGINS.length ? c.ALLOWED_ORIGINS : [`http://localhost:${c.GATEWAY_PORT}`],
+    OIDC_JWKS_URL: c.OIDC_JWKS_URL ?? (c.OIDC_ISSUER ? `${c.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
+  }));
+
+export type PlazaConfig = z.output<typeof configSchema>;

@@ -1,0 +1,3 @@
+export { configSchema, type PlazaConfig } from './config.schema';
+export { ConfigError, loadConfig, loadConfigOrExit } from './config.loader';
+export { ConfigModule, PLAZA_CONFIG } from './config.module';

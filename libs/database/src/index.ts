@@ -1,0 +1,2 @@
+export { type AppSchemaOptions, dataSourceOptions, initializeAppDataSource } from './data-source.factory';
+export { DatabaseModule } from './database.module';

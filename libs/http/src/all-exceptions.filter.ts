@@ -1,0 +1,59 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { errorBody, type ErrorBody } from './error-body';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300']);
+
+/** True for errors that mean a backing service (PostgreSQL, Redis) is unreachable right now. */
+export function isUnavailableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: string }).code ?? (err as { driverError?: { code?: string } }).driverError?.code;
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Connection is closed|max retries per request|Stream isn't writeable/i.test(
+    err.message,
+  );
+}
+
+/**
+ * Turns every error into the contract's shape. Only HttpExceptions speak to the client; anything
+ * else is logged and answered with a bare 500 (or 503 when a backing service is down) so that no
+ * stack trace, SQL or internal detail ever leaves the process.
+ */
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'string') return errorBody(status, response);
+    const r = response as { message?: string | string[]; code?: string };
+    return errorBody(status, r.message ?? exception.message, r.code);
+  }
+  const status = (exception as { statusCode?: number }).statusCode;
+  // Fastify's own errors (body too large, bad JSON, wrong content type) carry a safe 4xx status.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = status === 413 ? 'Request body is larger than 64 KiB' : safeClientMessage(exception);
+    return errorBody(status, message);
+  }
+  if (isUnavailableError(exception)) return errorBody(503, 'A backing service is unavailable, retry shortly', 'unavailable');
+  return errorBody(500, 'Internal server error');
+}
+
+function safeClientMessage(exception: unknown): string {
+  const code = (exception as { code?: string }).code ?? '';
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Unsupported content type';
+  if (code.startsWith('FST_ERR_CTP') || exception instanceof SyntaxError) return 'Malformed request body';
+  return 'Bad request';
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (host.getType() !== 'http') throw exception;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const headers = (exception instanceof HttpException && (exception.getResponse() as { headers?: Record<string, string> }).headers) || {};
+    void reply.headers(headers).status(body.statusCode).send(body);
+  }
+}

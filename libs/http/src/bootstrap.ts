@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { type INestApplication, Logger, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type PlazaConfig } from '@plaza/config';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+import { requestId } from './logger.options';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** The validation every app and gateway applies: whitelist, refuse unknown fields, transform. */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: false,
+  });
+}
+
+export interface BootstrapOptions {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  module: any;
+  config: PlazaConfig;
+  port: number;
+  /** Runs before listen: register plugins, adapters, extra hooks. */
+  configure?: (app: NestFastifyApplication) => Promise<void> | void;
+}
+
+export async function createHttpApp(options: BootstrapOptions): Promise<NestFastifyApplication> {
+  const { config } = options;
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Only when proxies are declared is X-Forwarded-For believed (TRUST_PROXY hops).
+    trustProxy: (config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false) as unknown as boolean,
+    // Requests are logged by pino-http; Fastify's own logger stays off.
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    genReqId: requestId,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  fastify.addHook('onSend', async (_req, reply) => {
+    // Proxied responses keep the name of the app that answered.
+    if (!reply.hasHeader('x-served-by')) reply.header('x-served-by', options.name);
+  });
+  await options.configure?.(app);
+  return app;
+}
+
+/** Boots an app: listen, log where, and bound the shutdown so a stuck close cannot hang SIGTERM. */
+export async function bootstrap(options: BootstrapOptions): Promise<INestApplication> {
+  const app = await createHttpApp(options);
+  await app.listen({ port: options.port, host: options.config.BIND_HOST });
+  const logger = new Logger('Bootstrap');
+  logger.log(`${options.name} listening on http://${options.config.BIND_HOST}:${options.port}`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.error(`${options.name}: shutdown took longer than ${options.config.SHUTDOWN_GRACE_MS} ms, exiting`);
+        process.exit(1);
+      }, options.config.SHUTDOWN_GRACE_MS).unref();
+    });
+  }
+  return app;
+}

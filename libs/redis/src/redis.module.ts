@@ -1,0 +1,23 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { closeRedis, createRedisClient } from './redis.factory';
+
+export const REDIS = Symbol('REDIS');
+
+@Global()
+@Module({})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  static forRoot(url: string, name: string): DynamicModule {
+    return {
+      module: RedisModule,
+      providers: [{ provide: REDIS, useFactory: () => createRedisClient(url, name) }],
+      exports: [REDIS],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeRedis(this.redis);
+  }
+}

@@ -1,0 +1,45 @@
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** A raw body sent as is (for malformed-input tests). */
+  raw?: string | Buffer;
+}
+
+/** A tiny JSON client over fetch, for tests that talk HTTP like a real client. */
+export function apiClient(baseUrl: string) {
+  const call = async <T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let payload: string | Buffer | undefined = options.raw;
+    if (payload === undefined && body !== undefined) {
+      payload = JSON.stringify(body);
+    }
+    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+  return {
+    baseUrl,
+    request: call,
+    get: <T = any>(path: string, options?: RequestOptions) => call<T>('GET', path, undefined, options),
+    post: <T = any>(path: string, body?: unknown, options?: RequestOptions) => call<T>('POST', path, body, options),
+    put: <T = any>(path: string, body?: unknown, options?: RequestOptions) => call<T>('PUT', path, body, options),
+    patch: <T = any>(path: string, body?: unknown, options?: RequestOptions) => call<T>('PATCH', path, body, options),
+    delete: <T = any>(path: string, options?: RequestOptions) => call<T>('DELETE', path, undefined, options),
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;

@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './ports';
+
+export type AppName = 'gateway' | 'auth' | 'profiles' | 'feed' | 'messaging';
+export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging'];
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export interface RunningProcess {
+  name: string;
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: string[];
+}
+
+export interface Platform {
+  env: Record<string, string>;
+  /** Base URLs (`http://127.0.0.1:port`) of the gateways, in start order. */
+  gateways: string[];
+  apps: Record<string, RunningProcess>;
+  processes: RunningProcess[];
+  /** Starts another gateway against the same apps, Redis and database. */
+  addGateway(extraEnv?: Record<string, string>): Promise<RunningProcess>;
+  /** SIGKILL (or SIGTERM) one process, e.g. `gateway-1` or `auth`. */
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>;
+  restart(name: string): Promise<RunningProcess>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Defaults to 2, as the contract says gateways run as several instances. */
+  gateways?: number;
+  apps?: AppName[];
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  redisUrl?: string;
+}
+
+export function mainFile(app: AppName): string {
+  const file = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  return file;
+}
+
+async function waitReady(proc: RunningProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) {
+      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output.join('').slice(-4000)}`);
+    }
+    try {
+      const res = await fetch(`${proc.url}/health/ready`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${proc.name} not ready after ${timeoutMs} ms:\n${proc.output.join('').slice(-4000)}`);
+}
+
+function spawnApp(app: AppName, name: string, port: number, env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, [mainFile(app)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: process.env.PLAZA_TEST_LOG_LEVEL ?? env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+    if (process.env.PLAZA_TEST_ECHO) process.stderr.write(`[${name}] ${chunk.toString()}`);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { name, url: `http://127.0.0.1:${port}`, port, child, output };
+}
+
+async function stopProcess(proc: RunningProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+    proc.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    proc.child.kill(signal);
+  });
+}
+
+/**
+ * Starts the real platform as processes: every domain app and N gateways on free ports, against
+ * the given (or `DATABASE_URL`/`REDIS_URL`) PostgreSQL and Redis. Used by the platform e2e suites.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const apps = options.apps ?? DOMAIN_APPS;
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('startPlatform needs DATABASE_URL (set by the Jest global setup)');
+  const ports: Record<string, number> = {};
+  for (const app of DOMAIN_APPS) ports[app] = await freePort();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    AUTH_PORT: String(ports.auth),
+    PROFILES_PORT: String(ports.profiles),
+    FEED_PORT: String(ports.feed),
+    MESSAGING_PORT: String(ports.messaging),
+    ALLOWED_ORIGINS: 'http://localhost:3000,https://app.plaza.test',
+    REGISTER_RATE_LIMIT: '100000',
+    LOGIN_RATE_LIMIT: '100000',
+    API_RATE_LIMIT: '1000000',
+    ...options.env,
+  };
+  const processes: RunningProcess[] = [];
+  const byName: Record<string, RunningProcess> = {};
+  const appEnv = new Map<string, { app: AppName; env: Record<string, string> }>();
+
+  const launch = async (app: AppName, name: string, port: number, extra: Record<string, string> = {}) => {
+    const procEnv = { ...env, ...extra };
+    appEnv.set(name, { app, env: procEnv });
+    const proc = spawnApp(app, name, port, procEnv);
+    processes.push(proc);
+    byName[name] = proc;
+    await waitReady(proc);
+    return proc;
+  };
+
+  let gatewayCount = 0;
+  const addGateway = async (extra: Record<string, string> = {}) => {
+    const port = await freePort();
+    gatewayCount += 1;
+    const proc = await launch('gateway', `gateway-${gatewayCount}`, port, { GATEWAY_PORT: String(port), ...extra });
+    platform.gateways.push(proc.url);
+    return proc;
+  };
+
+  const platform: Platform = {
+    env,
+    gateways: [],
+    apps: byName,
+    processes,
+    addGateway,
+    async kill(name, signal = 'SIGKILL') {
+      const proc = byName[name];
+      if (!proc) throw new Error(`no process ${name}`);
+      await stopProcess(proc, signal);
+    },
+    async restart(name) {
+      const proc = byName[name];
+      const spec = appEnv.get(name);
+      if (!proc || !spec) throw new Error(`no process ${name}`);
+      await stopProcess(proc);
+      processes.splice(processes.indexOf(proc), 1);
+      return launch(spec.app, name, proc.port, spec.env);
+    },
+    async stop() {
+      await Promise.all(processes.map((p) => stopProcess(p)));
+    },
+  };
+
+  try {
+    // Domain apps first (the gateway's readiness does not depend on them, but tests do).
+    await Promise.all(apps.map((app) => launch(app, app, ports[app])));
+    for (let i = 0; i < (options.gateways ?? 2); i++) await addGateway();
+  } catch (err) {
+    await platform.stop();
+    throw err;
+  }
+  return platform;
+}

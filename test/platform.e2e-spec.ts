@@ -1,0 +1,79 @@
+import { apiClient, sharedPlatform } from '@plaza/testing';
+
+describe('platform: readiness and routing through both gateways', () => {
+  const platform = sharedPlatform();
+
+  it('answers /health/live and /health/ready on every app and both gateways', async () => {
+    const urls = [...platform.gateways, ...Object.values(platform.apps)];
+    for (const url of urls) {
+      const client = apiClient(url);
+      expect((await client.get('/health/live')).status).toBe(200);
+      const ready = await client.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks.redis.status).toBe('up');
+      expect(ready.body.checks.postgres.status).toBe('up');
+    }
+  });
+
+  it.each([
+    ['/api/auth/x', 'auth'],
+    ['/api/admin/x', 'auth'],
+    ['/api/profiles/x/y/z', 'profiles'],
+    ['/api/connections/x/y', 'profiles'],
+    ['/api/posts/x/y/z', 'feed'],
+    ['/api/feed/x', 'feed'],
+    ['/api/notifications/x/y', 'feed'],
+    ['/api/conversations/x/y/z', 'messaging'],
+  ])('routes %s to %s through each gateway', async (path, app) => {
+    for (const api of platform.api) {
+      const res = await api.get(path);
+      expect(res.headers.get('x-served-by')).toBe(app);
+    }
+  });
+
+  it('answers unknown /api routes with 404 in the contract error shape', async () => {
+    const res = await platform.api[0].get('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.any(String) });
+  });
+
+  it('refuses bodies over 64 KiB with 413 on proxied routes, also when chunked', async () => {
+    const big = JSON.stringify({ text: 'x'.repeat(70 * 1024) });
+    const res = await platform.api[0].post('/api/posts', undefined, { raw: big });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+
+    const chunked = await fetch(`${platform.gateways[1]}/api/posts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(big));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
+  it('applies CORS from ALLOWED_ORIGINS and security headers', async () => {
+    const allowed = await fetch(`${platform.gateways[0]}/api/feed`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.plaza.test', 'access-control-request-method': 'GET' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.plaza.test');
+    const foreign = await fetch(`${platform.gateways[0]}/api/feed`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const res = await fetch(`${platform.gateways[0]}/health/live`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('carries one request id from the gateway to the app', async () => {
+    const res = await platform.api[0].get('/api/feed/x', { headers: { 'x-request-id': 'trace-me-123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-me-123');
+  });
+});
