@@ -1,3 +1,3 @@
-export { closeRedis, createRedisClient, redisChannelPrefix } from './redis.factory';
+export { closeRedis, createRedisClient, redisChannelPrefix, socketIoKey } from './redis.factory';
 export { REDIS, RedisModule } from './redis.module';
 export type { default as Redis } from 'ioredis';

@@ -40,3 +40,8 @@ export async function closeRedis(client: Redis): Promise<void> {
     client.disconnect();
   }
 }
+
+/** The socket.io adapter/emitter channel key; gateways and every emitter must agree on it. */
+export function socketIoKey(url: string): string {
+  return `${redisChannelPrefix(url)}:socket.io`;
+}
