@@ -29,6 +29,7 @@ module.exports = {
   moduleNameMapper: Object.fromEntries(libs.map((lib) => [`^@plaza/${lib}$`, `<rootDir>/libs/${lib}/src`])),
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

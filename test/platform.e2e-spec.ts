@@ -53,7 +53,7 @@ describe('platform: readiness and routing through both gateways', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(chunked.status).toBe(413);
   });
 

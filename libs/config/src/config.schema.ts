@@ -12,13 +12,16 @@ const commaList = z
       .filter(Boolean),
   );
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a ${protocols.join(' or ')} URL`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a ${protocols.join(' or ')} URL`,
+  );
 
 /**
  * Every environment variable Plaza reads, validated once at boot. Names and defaults follow
@@ -74,7 +77,8 @@ export const configSchema = z
   .transform((c) => ({
     ...c,
     ALLOWED_ORIGINS: c.ALLOWED_ORIGINS.length ? c.ALLOWED_ORIGINS : [`http://localhost:${c.GATEWAY_PORT}`],
-    OIDC_JWKS_URL: c.OIDC_JWKS_URL ?? (c.OIDC_ISSUER ? `${c.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
+    OIDC_JWKS_URL:
+      c.OIDC_JWKS_URL ?? (c.OIDC_ISSUER ? `${c.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
   }));
 
 export type PlazaConfig = z.output<typeof configSchema>;

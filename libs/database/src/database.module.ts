@@ -12,8 +12,7 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [PLAZA_CONFIG],
-          useFactory: (config: PlazaConfig) =>
-            dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE, app),
+          useFactory: (config: PlazaConfig) => dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE, app),
           dataSourceFactory: (options) => initializeAppDataSource(options as DataSourceOptions, app.schema),
         }),
       ],

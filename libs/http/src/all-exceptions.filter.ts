@@ -33,7 +33,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const message = status === 413 ? 'Request body is larger than 64 KiB' : safeClientMessage(exception);
     return errorBody(status, message);
   }
-  if (isUnavailableError(exception)) return errorBody(503, 'A backing service is unavailable, retry shortly', 'unavailable');
+  if (isUnavailableError(exception))
+    return errorBody(503, 'A backing service is unavailable, retry shortly', 'unavailable');
   return errorBody(500, 'Internal server error');
 }
 
@@ -53,7 +54,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const headers = (exception instanceof HttpException && (exception.getResponse() as { headers?: Record<string, string> }).headers) || {};
+    const headers =
+      (exception instanceof HttpException &&
+        (exception.getResponse() as { headers?: Record<string, string> }).headers) ||
+      {};
     void reply.headers(headers).status(body.statusCode).send(body);
   }
 }

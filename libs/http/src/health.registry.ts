@@ -11,7 +11,10 @@ export class HealthRegistry {
     this.checks.set(name, check);
   }
 
-  async run(timeoutMs = 2000): Promise<{ ok: boolean; checks: Record<string, { status: 'up' | 'down'; error?: string } & Record<string, unknown>> }> {
+  async run(timeoutMs = 2000): Promise<{
+    ok: boolean;
+    checks: Record<string, { status: 'up' | 'down'; error?: string } & Record<string, unknown>>;
+  }> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {
         let timer: NodeJS.Timeout | undefined;

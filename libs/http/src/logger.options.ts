@@ -23,9 +23,16 @@ export function loggerOptions(app: string, config: PlazaConfig): Params {
       formatters: { level: (label: string) => ({ level: label }) },
       genReqId: requestId,
       // Secrets never reach the logs: tokens travel in headers and bodies, and neither is logged.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'], remove: true },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
+        remove: true,
+      },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customProps: (req) => {

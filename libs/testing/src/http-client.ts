@@ -13,7 +13,12 @@ export interface RequestOptions {
 
 /** A tiny JSON client over fetch, for tests that talk HTTP like a real client. */
 export function apiClient(baseUrl: string) {
-  const call = async <T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> => {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | Buffer | undefined = options.raw;

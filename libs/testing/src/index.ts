@@ -1,5 +1,13 @@
 export { apiClient, type ApiClient, type ApiResponse, type RequestOptions } from './http-client';
-export { type AppName, DOMAIN_APPS, mainFile, type Platform, type PlatformOptions, type RunningProcess, startPlatform } from './platform';
+export {
+  type AppName,
+  DOMAIN_APPS,
+  mainFile,
+  type Platform,
+  type PlatformOptions,
+  type RunningProcess,
+  startPlatform,
+} from './platform';
 export { freePort } from './ports';
 export { sharedPlatform } from './shared-platform';
 export { ADMIN_DATABASE_URL, createTestDatabase, dropTestDatabase } from './test-database';

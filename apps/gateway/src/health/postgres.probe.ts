@@ -12,7 +12,12 @@ export class PostgresProbe implements OnModuleInit, OnApplicationShutdown {
     @Inject(PLAZA_CONFIG) config: PlazaConfig,
     private readonly registry: HealthRegistry,
   ) {
-    this.pool = new Pool({ connectionString: config.DATABASE_URL, max: 1, connectionTimeoutMillis: 1500, idleTimeoutMillis: 10_000 });
+    this.pool = new Pool({
+      connectionString: config.DATABASE_URL,
+      max: 1,
+      connectionTimeoutMillis: 1500,
+      idleTimeoutMillis: 10_000,
+    });
     this.pool.on('error', () => undefined);
   }
 

@@ -13,11 +13,13 @@ export const CLIENT_IP_HEADER = 'x-plaza-client-ip';
  * body without one is cut by the upstream app's own 64 KiB limit and its 413 passes through.
  */
 export async function registerUpstreamProxies(fastify: FastifyInstance, config: PlazaConfig): Promise<void> {
-  const rejectLargeBodies = async (req: FastifyRequest, reply: FastifyReply) => {
+  const rejectLargeBodies = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > BODY_LIMIT_BYTES) {
-      await reply.status(413).send(errorBody(413, 'Request body is larger than 64 KiB'));
+      void reply.status(413).send(errorBody(413, 'Request body is larger than 64 KiB'));
+      return;
     }
+    done();
   };
   for (const app of Object.keys(UPSTREAM_PREFIXES) as DomainApp[]) {
     for (const prefix of UPSTREAM_PREFIXES[app]) {
