@@ -37,8 +37,12 @@ export const configSchema = z
     PROFILES_PORT: port(3002),
     FEED_PORT: port(3003),
     MESSAGING_PORT: port(3004),
-    /** Host the gateway uses to reach the domain apps. */
+    /** Host the gateway uses to reach the domain apps; `<APP>_URL` overrides it per app. */
     UPSTREAM_HOST: z.string().min(1).default('127.0.0.1'),
+    AUTH_URL: url(['http:', 'https:']).optional(),
+    PROFILES_URL: url(['http:', 'https:']).optional(),
+    FEED_URL: url(['http:', 'https:']).optional(),
+    MESSAGING_URL: url(['http:', 'https:']).optional(),
     DATABASE_URL: url(['postgres:', 'postgresql:']),
     DATABASE_POOL_SIZE: positiveInt(10),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -65,14 +69,16 @@ export const configSchema = z
     ALLOWED_ORIGINS: commaList,
     UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
-  })
-  .superRefine((c, ctx) => {
-    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
-    }
-    if (c.OIDC_ISSUER && !c.OIDC_AUDIENCE) {
-      ctx.addIssue({ code: 'custom', path: ['OIDC_AUDIENCE'], message: 'is required when OIDC_ISSUER is set' });
-    }
+    /** Domain events (libs/events): stream key prefix, retries, dead-lettering, relay cadence. */
+    EVENTS_STREAM_PREFIX: z.string().min(1).default('plaza:events'),
+    EVENTS_MAX_ATTEMPTS: positiveInt(5),
+    EVENTS_RETRY_BASE_MS: positiveInt(1000),
+    EVENTS_RETRY_MAX_MS: positiveInt(60_000),
+    EVENTS_CLAIM_IDLE_MS: positiveInt(30_000),
+    EVENTS_STREAM_MAXLEN: positiveInt(1_000_000),
+    EVENTS_RELAY_POLL_MS: positiveInt(1000),
+    EVENTS_BATCH_SIZE: positiveInt(100),
+    EVENTS_CONCURRENCY: positiveInt(1),
   })
   .transform((c) => ({
     ...c,
@@ -82,3 +88,11 @@ export const configSchema = z
   }));
 
 export type PlazaConfig = z.output<typeof configSchema>;
+
+/** Rules across variables, checked on the raw environment so they are listed with the rest. */
+export function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) problems.push('JWT_SECRET is required in production');
+  if (env.OIDC_ISSUER && !env.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is required when OIDC_ISSUER is set');
+  return problems;
+}

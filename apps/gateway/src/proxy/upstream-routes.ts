@@ -11,11 +11,11 @@ export const UPSTREAM_PREFIXES: Record<DomainApp, string[]> = {
 };
 
 export function upstreamUrl(config: PlazaConfig, app: DomainApp): string {
-  const port = {
-    auth: config.AUTH_PORT,
-    profiles: config.PROFILES_PORT,
-    feed: config.FEED_PORT,
-    messaging: config.MESSAGING_PORT,
-  }[app];
-  return `http://${config.UPSTREAM_HOST}:${port}`;
+  const [url, port] = {
+    auth: [config.AUTH_URL, config.AUTH_PORT],
+    profiles: [config.PROFILES_URL, config.PROFILES_PORT],
+    feed: [config.FEED_URL, config.FEED_PORT],
+    messaging: [config.MESSAGING_URL, config.MESSAGING_PORT],
+  }[app] as [string | undefined, number];
+  return (url ?? `http://${config.UPSTREAM_HOST}:${port}`).replace(/\/$/, '');
 }
