@@ -1,14 +1,57 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
 import { DomainAppModule } from '@plaza/http';
+import { RateLimitModule, RbacModule } from '@plaza/rbac';
+import { clientIp } from '@plaza/rbac';
+import { AdminController } from './admin/admin.controller';
+import { AdminService } from './admin/admin.service';
+import { AuditEntryEntity } from './audit/audit-entry.entity';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditService } from './audit/audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { CaptchaService } from './auth/captcha.service';
+import { PasswordService } from './auth/password.service';
 import { migrations } from './migrations';
+import { OidcProvisioningInterceptor } from './oidc/oidc-provisioning.interceptor';
+import { OidcProvisioningService } from './oidc/oidc-provisioning.service';
+import { UserEntity } from './users/user.entity';
+import { UserRepository } from './users/user.repository';
+
+type Req = Parameters<typeof clientIp>[0] & { body?: { email?: unknown } };
+
+/** Login attempts count per (client IP, email), so one attacker cannot lock everyone's login. */
+function loginTracker(req: Req): string {
+  const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase().slice(0, 254) : '';
+  return `${clientIp(req)}|${email}`;
+}
 
 @Module({})
 export class AppModule {
   static forRoot(config: PlazaConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DomainAppModule.forRoot('auth', config, { schema: 'auth', entities: [], migrations })],
+      imports: [
+        DomainAppModule.forRoot('auth', config, { schema: 'auth', entities: [UserEntity, AuditEntryEntity], migrations }),
+        RbacModule,
+        RateLimitModule.forRoot((c) => [
+          { name: 'login', ttl: 60_000, limit: c.LOGIN_RATE_LIMIT, getTracker: (req) => loginTracker(req as Req) },
+          { name: 'register', ttl: 3_600_000, limit: c.REGISTER_RATE_LIMIT, getTracker: (req) => clientIp(req as Req) },
+        ]),
+      ],
+      controllers: [AuthController, AdminController],
+      providers: [
+        UserRepository,
+        AuditRepository,
+        AuditService,
+        PasswordService,
+        CaptchaService,
+        AuthService,
+        AdminService,
+        OidcProvisioningService,
+        { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },
+      ],
     };
   }
 }

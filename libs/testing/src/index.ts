@@ -12,3 +12,4 @@ export { freePort } from './ports';
 export { sharedPlatform } from './shared-platform';
 export { ADMIN_DATABASE_URL, createTestDatabase, dropTestDatabase } from './test-database';
 export { sleep, waitFor } from './wait';
+export { grantRole, loginUser, registerUser, registrationBody, type RegisterOverrides, TEST_PASSWORD, type TestUser, uniqueSuffix } from './auth.factory';

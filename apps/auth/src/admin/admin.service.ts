@@ -1,0 +1,114 @@
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { REDIS, type Redis } from '@plaza/redis';
+import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
+import { type Principal, SessionStore, suspendedKey } from '@plaza/session';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { decodeCursor, encodeCursor } from '../common/cursor.util';
+import type { UserEntity } from '../users/user.entity';
+import { UserRepository } from '../users/user.repository';
+import { adminUserView } from '../users/user.view';
+import type { AdminUserDto, AdminUserListDto } from './dto/admin-user.dto';
+
+/** Who made a change: a signed-in admin, or the operator's CLI (no actor). */
+export interface Actor {
+  principal: Principal | null;
+  ip: string | null;
+}
+
+const notFound = () => new NotFoundException({ message: 'User not found', code: 'not_found' });
+
+@Injectable()
+export class AdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionStore,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async listUsers(q: string | undefined, limit: number, cursor?: string): Promise<AdminUserListDto> {
+    const after = decodeCursor(cursor, ['createdAt', 'id'] as const);
+    if (after && Number.isNaN(Date.parse(after.createdAt))) throw decodeError();
+    const page = await this.users.search(q, limit, after);
+    return {
+      items: page.items.map(adminUserView),
+      nextCursor: page.hasMore && page.last ? encodeCursor({ createdAt: page.last.createdAt.toISOString(), id: page.last.id }) : null,
+    };
+  }
+
+  /**
+   * Replaces a user's roles (`user` always kept), audits the change in the same transaction, then
+   * rewrites the roles in every live session so the next request sees them. The session rewrite
+   * runs even when nothing changed in the database, so retrying after a Redis hiccup repairs it.
+   */
+  async setRoles(actor: Actor, userId: string, requested: readonly Role[]): Promise<AdminUserDto> {
+    const roles = normalizeRoles(requested);
+    const user = await this.dataSource.transaction(async (manager) => {
+      const current = await this.users.findByIdForUpdate(userId, manager);
+      if (!current) throw notFound();
+      if (actor.principal?.userId === userId && current.roles.includes('admin') && !roles.includes('admin')) {
+        throw new ConflictException({ message: 'Admins cannot remove their own admin role', code: 'cannot_remove_own_admin' });
+      }
+      const before = normalizeRoles(current.roles);
+      if (before.join() !== roles.join()) {
+        await this.users.update(userId, { roles }, manager);
+        await this.audit.record(
+          { actorId: actor.principal?.userId ?? null, action: 'user.roles_changed', targetId: userId, before: { roles: before }, after: { roles }, ip: actor.ip },
+          manager,
+        );
+      }
+      return { ...current, roles };
+    });
+    await this.sessions.updateRolesForUser(userId, roles, permissionsFor(roles));
+    return adminUserView(user);
+  }
+
+  async grantRoleByEmail(email: string, role: Role): Promise<AdminUserDto> {
+    const user = await this.users.findByEmail(email.trim().toLowerCase());
+    if (!user) throw notFound();
+    return this.setRoles({ principal: null, ip: null }, user.id, [...(user.roles as Role[]), role]);
+  }
+
+  /** Suspends, revokes every session (disconnecting sockets) and refuses the user's OIDC tokens. */
+  async setSuspended(actor: Actor, userId: string, suspended: boolean): Promise<AdminUserDto> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const current = await this.users.findByIdForUpdate(userId, manager);
+      if (!current) throw notFound();
+      if (suspended && actor.principal?.userId === userId) {
+        throw new ConflictException({ message: 'You cannot suspend yourself', code: 'cannot_suspend_self' });
+      }
+      // A moderator must not be able to lock admins out.
+      if (current.roles.includes('admin') && actor.principal && !actor.principal.permissions.includes('roles:manage')) {
+        throw new ForbiddenException({ message: 'Only admins can suspend or unsuspend an admin', code: 'forbidden' });
+      }
+      if (current.suspended !== suspended) {
+        await this.users.update(userId, { suspended }, manager);
+        await this.audit.record(
+          {
+            actorId: actor.principal?.userId ?? null,
+            action: suspended ? 'user.suspended' : 'user.unsuspended',
+            targetId: userId,
+            before: { suspended: current.suspended },
+            after: { suspended },
+            ip: actor.ip,
+          },
+          manager,
+        );
+      }
+      return { ...current, suspended } satisfies UserEntity;
+    });
+    if (suspended) {
+      await this.redis.set(suspendedKey(userId), '1');
+      await this.sessions.revokeAllForUser(userId);
+    } else {
+      await this.redis.del(suspendedKey(userId));
+    }
+    return adminUserView(user);
+  }
+}
+
+function decodeError() {
+  return new BadRequestException({ message: 'Invalid cursor', code: 'bad_request' });
+}

@@ -1,0 +1,12 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
+import { ROLES, type Role } from '@plaza/rbac';
+
+export class UpdateRolesDto {
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['user', 'moderator'], description: '`user` is always kept' })
+  @IsArray()
+  @ArrayMaxSize(ROLES.length)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
+  roles: Role[];
+}

@@ -1,0 +1,13 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ListQueryDto } from '../../common/list-query.dto';
+
+export class UserQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ description: 'Matches email, handle or display name' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}

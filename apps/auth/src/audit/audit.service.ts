@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../common/cursor.util';
+import { AuditRepository } from './audit.repository';
+import type { AuditEntryEntity } from './audit-entry.entity';
+
+export type AuditAction = 'user.roles_changed' | 'user.suspended' | 'user.unsuspended' | 'post.deleted' | 'comment.deleted';
+
+export interface AuditInput {
+  actorId: string | null;
+  action: AuditAction;
+  targetId: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  ip?: string | null;
+}
+
+export interface AuditEntryView {
+  id: string;
+  actorId: string | null;
+  action: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  createdAt: string;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  /** Pass the manager of the transaction that makes the change, so both commit or neither. */
+  record(input: AuditInput, manager?: EntityManager): Promise<void> {
+    return this.audit.append(
+      {
+        id: randomUUID(),
+        actorId: input.actorId,
+        action: input.action,
+        targetId: input.targetId,
+        before: input.before ?? null,
+        after: input.after ?? null,
+        ip: input.ip ?? null,
+      },
+      manager,
+    );
+  }
+
+  async list(limit: number, cursor?: string): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+    const after = decodeCursor(cursor, ['seq'] as const);
+    if (after && !/^\d{1,19}$/.test(after.seq)) throw new BadRequestException({ message: 'Invalid cursor', code: 'bad_request' });
+    const { items, hasMore } = await this.audit.list(limit, after?.seq ?? null);
+    const last = items[items.length - 1];
+    return { items: items.map(toView), nextCursor: hasMore && last ? encodeCursor({ seq: last.seq }) : null };
+  }
+}
+
+function toView(e: AuditEntryEntity): AuditEntryView {
+  return {
+    id: e.id,
+    actorId: e.actorId,
+    action: e.action,
+    targetId: e.targetId,
+    before: e.before,
+    after: e.after,
+    ip: e.ip,
+    createdAt: e.createdAt.toISOString(),
+  };
+}

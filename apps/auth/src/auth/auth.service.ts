@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { normalizeRoles, permissionsFor } from '@plaza/rbac';
+import { AccessTokenService, type Principal, type SessionRecord, SessionStore } from '@plaza/session';
+import { QueryFailedError } from 'typeorm';
+import type { ClientContext } from '../common/client-context.decorator';
+import type { UserEntity } from '../users/user.entity';
+import { UserRepository } from '../users/user.repository';
+import { authUserView } from '../users/user.view';
+import type { AuthResultDto, MeDto } from './dto/auth-result.dto';
+import type { LoginDto } from './dto/login.dto';
+import type { RegisterDto } from './dto/register.dto';
+import type { SessionListDto } from './dto/session-list.dto';
+import { CaptchaService } from './captcha.service';
+import { PasswordService } from './password.service';
+
+const BAD_CREDENTIALS = { message: 'Invalid email or password', code: 'invalid_credentials' };
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(PLAZA_CONFIG) private readonly config: PlazaConfig,
+    private readonly users: UserRepository,
+    private readonly passwords: PasswordService,
+    private readonly captcha: CaptchaService,
+    private readonly sessions: SessionStore,
+    private readonly tokens: AccessTokenService,
+  ) {}
+
+  async register(dto: RegisterDto, client: ClientContext): Promise<AuthResultDto> {
+    await this.captcha.verify('register', dto.captchaToken, client.ip);
+    const now = new Date();
+    const user: UserEntity = {
+      id: randomUUID(),
+      email: dto.email,
+      handle: dto.handle,
+      displayName: dto.displayName,
+      passwordHash: await this.passwords.hash(dto.password),
+      roles: normalizeRoles(this.config.ADMIN_EMAILS.some((e) => e.toLowerCase() === dto.email) ? ['admin'] : []),
+      suspended: false,
+      oidcIssuer: null,
+      oidcSubject: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.users.insert(user);
+    } catch (err) {
+      throw uniqueViolation(err) ?? err;
+    }
+    return this.startSession(user, dto.rememberMe ?? false, client);
+  }
+
+  async login(dto: LoginDto, client: ClientContext): Promise<AuthResultDto> {
+    await this.captcha.verify('login', dto.captchaToken, client.ip);
+    const user = await this.users.findByEmail(dto.email);
+    // Unknown email and wrong password take the same path (one argon2 verify) and get the same answer.
+    const ok = await this.passwords.verify(user?.passwordHash, dto.password);
+    if (!user || !ok) throw new UnauthorizedException(BAD_CREDENTIALS);
+    // Only a caller who knows the password learns that the account is suspended.
+    if (user.suspended) throw new ForbiddenException({ message: 'This account is suspended', code: 'account_suspended' });
+    return this.startSession(user, dto.rememberMe ?? false, client);
+  }
+
+  async refresh(refreshToken: string): Promise<AuthResultDto> {
+    const outcome = await this.sessions.rotate(refreshToken);
+    if (outcome.status === 'reused') {
+      throw new UnauthorizedException({ message: 'Refresh token already used: the session has been revoked', code: 'refresh_token_reused' });
+    }
+    if (outcome.status === 'invalid') throw new UnauthorizedException({ message: 'Invalid or expired refresh token', code: 'unauthorized' });
+    const user = await this.users.findById(outcome.session.userId);
+    if (!user || user.suspended) {
+      await this.sessions.revoke(outcome.session.id);
+      throw new UnauthorizedException({ message: 'Invalid or expired refresh token', code: 'unauthorized' });
+    }
+    return this.result(user, outcome.session, outcome.refreshToken);
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    if (principal.sessionId) await this.sessions.revoke(principal.sessionId);
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new NotFoundException({ message: 'User not found', code: 'not_found' });
+    // The live session's roles: the same as the stored ones, or the provider's for OIDC users.
+    return { ...authUserView(user, principal.roles), permissions: principal.permissions };
+  }
+
+  async listSessions(principal: Principal): Promise<SessionListDto> {
+    const sessions = await this.sessions.listForUser(principal.userId);
+    return {
+      items: sessions.map((s) => ({
+        id: s.id,
+        current: s.id === principal.sessionId,
+        persistence: s.persistence,
+        createdAt: new Date(s.createdAt).toISOString(),
+        lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+        expiresAt: new Date(s.expiresAt).toISOString(),
+        userAgent: s.userAgent,
+        ip: s.ip,
+      })),
+    };
+  }
+
+  async revokeSession(principal: Principal, sessionId: string): Promise<void> {
+    const session = await this.sessions.get(sessionId);
+    // Someone else's session answers exactly like a missing one.
+    if (!session || session.userId !== principal.userId) throw new NotFoundException({ message: 'Session not found', code: 'not_found' });
+    await this.sessions.revoke(sessionId);
+  }
+
+  private async startSession(user: UserEntity, rememberMe: boolean, client: ClientContext): Promise<AuthResultDto> {
+    const roles = normalizeRoles(user.roles);
+    const { session, refreshToken } = await this.sessions.create({
+      userId: user.id,
+      roles,
+      permissions: permissionsFor(roles),
+      persistence: rememberMe ? 'local' : 'session',
+      ttlSeconds: rememberMe ? this.config.SESSION_REMEMBER_TTL_SECONDS : this.config.SESSION_TTL_SECONDS,
+      userAgent: client.userAgent,
+      ip: client.ip,
+    });
+    return this.result(user, session, refreshToken);
+  }
+
+  private async result(user: UserEntity, session: SessionRecord, refreshToken: string): Promise<AuthResultDto> {
+    const { token, expiresIn } = await this.tokens.sign(user.id, session.id);
+    return {
+      user: authUserView(user, session.roles),
+      accessToken: token,
+      refreshToken,
+      expiresIn,
+      session: { id: session.id, persistence: session.persistence, expiresAt: new Date(session.expiresAt).toISOString() },
+    };
+  }
+}
+
+/** Maps the unique indexes of auth.users to the contract's 409. */
+function uniqueViolation(err: unknown): ConflictException | null {
+  if (!(err instanceof QueryFailedError)) return null;
+  const driver = err.driverError as { code?: string; constraint?: string };
+  if (driver.code !== '23505') return null;
+  if (driver.constraint === 'users_email_key') return new ConflictException({ message: 'This email is already registered', code: 'email_taken' });
+  if (driver.constraint === 'users_handle_key') return new ConflictException({ message: 'This handle is already taken', code: 'handle_taken' });
+  return new ConflictException({ message: 'This account already exists', code: 'conflict' });
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+export class RegisterDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @Transform(trimLower)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 256 })
+  @IsString()
+  @MinLength(10, { message: 'password must be at least 10 characters' })
+  // Bounds the hashing work an attacker can ask for.
+  @MaxLength(256)
+  password: string;
+
+  @ApiProperty({ example: 'ada_l', pattern: '^[a-z0-9_]{3,30}$' })
+  @IsString()
+  @Matches(/^[a-z0-9_]{3,30}$/, { message: 'handle must be 3-30 characters of a-z, 0-9 and _' })
+  handle: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 80 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 80)
+  displayName: string;
+
+  @ApiPropertyOptional({ description: 'Keep me signed in: a 30-day session the client keeps in localStorage', default: false })
+  @IsOptional()
+  @IsBoolean()
+  rememberMe?: boolean;
+
+  @ApiPropertyOptional({ description: 'reCAPTCHA v3 token for action `register` (required when reCAPTCHA is enabled)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  captchaToken?: string;
+}

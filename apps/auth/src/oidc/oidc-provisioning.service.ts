@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { normalizeRoles } from '@plaza/rbac';
+import type { Principal } from '@plaza/session';
+import { UserRepository } from '../users/user.repository';
+
+/**
+ * Provisions the auth record of an external OIDC user the first time the auth app sees their
+ * token (any /api/auth or /api/admin request; clients call GET /api/auth/me after signing in).
+ * The user id is derived from issuer + subject (`oidcUserId`), so other apps and the gateway
+ * already know it without this record. An email already used by a Plaza account is not taken
+ * over: the OIDC user is then provisioned without one.
+ */
+@Injectable()
+export class OidcProvisioningService {
+  private readonly logger = new Logger('OidcProvisioning');
+  private readonly known = new Set<string>();
+
+  async ensure(principal: Principal): Promise<void> {
+    if (principal.kind !== 'oidc' || !principal.oidc || this.known.has(principal.userId)) return;
+    const { issuer, subject, email } = principal.oidc;
+    const existing = await this.users.findById(principal.userId);
+    if (!existing) {
+      const taken = email ? await this.users.findByEmail(email) : null;
+      const now = new Date();
+      const inserted = await this.users.insertIfAbsent({
+        id: principal.userId,
+        email: taken ? null : email,
+        handle: `u_${principal.userId.replace(/-/g, '').slice(0, 16)}`,
+        displayName: (email?.split('@')[0] ?? 'Member').slice(0, 80) || 'Member',
+        passwordHash: null,
+        roles: normalizeRoles(principal.roles),
+        suspended: false,
+        oidcIssuer: issuer,
+        oidcSubject: subject,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (inserted) this.logger.log(`provisioned OIDC user ${principal.userId}`);
+    }
+    this.known.add(principal.userId);
+  }
+
+  constructor(private readonly users: UserRepository) {}
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { UserEntity } from './user.entity';
+
+export interface UserPage {
+  items: UserEntity[];
+  last: UserEntity | undefined;
+  hasMore: boolean;
+}
+
+@Injectable()
+export class UserRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(UserEntity);
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  /** Locks the row for the rest of the transaction, so concurrent admin changes serialize. */
+  findByIdForUpdate(id: string, manager: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).createQueryBuilder('u').setLock('pessimistic_write').where('u.id = :id', { id }).getOne();
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo().findOneBy({ email });
+  }
+
+  async insert(user: UserEntity, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).insert(user);
+  }
+
+  /** Inserts unless a user with this id exists already; true when inserted. */
+  async insertIfAbsent(user: UserEntity): Promise<boolean> {
+    const result = await this.repo().createQueryBuilder().insert().values(user).orIgnore().execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  async update(id: string, changes: Partial<Pick<UserEntity, 'roles' | 'suspended'>>, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).update({ id }, { ...changes, updatedAt: new Date() });
+  }
+
+  /** Newest first; `q` matches email, handle or display name (case-insensitive substring). */
+  async search(q: string | undefined, limit: number, after: { createdAt: string; id: string } | null): Promise<UserPage> {
+    const qb = this.repo().createQueryBuilder('u');
+    if (q) {
+      const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere('(u.email LIKE :p OR u.handle LIKE :p OR lower(u.display_name) LIKE :p)', { p: pattern });
+    }
+    if (after) qb.andWhere('(u.created_at, u.id) < (:createdAt, :id)', after);
+    const rows = await qb.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    return { items, last: items[items.length - 1], hasMore: rows.length > limit };
+  }
+}

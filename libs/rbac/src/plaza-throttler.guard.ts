@@ -1,0 +1,22 @@
+import { HttpException, HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { clientIp } from './client-ip.util';
+
+/**
+ * The throttler guard with Plaza's client IP (the gateway's header, never X-Forwarded-For) and
+ * the contract's 429: `code: "rate_limited"` and a `Retry-After` header in seconds.
+ */
+@Injectable()
+export class PlazaThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(req: Record<string, any>): Promise<string> {
+    return clientIp(req as Parameters<typeof clientIp>[0]);
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const retryAfter = Math.max(1, detail.timeToBlockExpire);
+    throw new HttpException(
+      { message: 'Too many requests, retry later', code: 'rate_limited', headers: { 'Retry-After': String(retryAfter) } },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
