@@ -1,14 +1,62 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { PlazaConfig } from '@plaza/config';
+import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
+import { RbacModule } from '@plaza/rbac';
+import { BlockEntity } from './graph/block.entity';
+import { BlocksController } from './graph/blocks.controller';
+import { BlocksRepository } from './graph/blocks.repository';
+import { BlocksService } from './graph/blocks.service';
+import { ConnectionRequestEntity } from './graph/connection-request.entity';
+import { ConnectionRequestsRepository } from './graph/connection-requests.repository';
+import { ConnectionEntity } from './graph/connection.entity';
+import { ConnectionsController } from './graph/connections.controller';
+import { ConnectionsRepository } from './graph/connections.repository';
+import { ConnectionsService } from './graph/connections.service';
+import { FollowEntity } from './graph/follow.entity';
+import { FollowsController } from './graph/follows.controller';
+import { FollowsRepository } from './graph/follows.repository';
+import { FollowsService } from './graph/follows.service';
+import { GraphEdgesService } from './graph/graph-edges.service';
+import { RelationshipsRepository } from './graph/relationships.repository';
+import { SuggestionsService } from './graph/suggestions.service';
 import { migrations } from './migrations';
+import { EnsureProfileInterceptor } from './profiles/ensure-profile.interceptor';
+import { ProfileEntity } from './profiles/profile.entity';
+import { ProfileSearchRepository } from './profiles/profile-search.repository';
+import { ProfilesController } from './profiles/profiles.controller';
+import { ProfilesRepository } from './profiles/profiles.repository';
+import { ProfilesService } from './profiles/profiles.service';
+
+const entities = [ProfileEntity, ConnectionRequestEntity, ConnectionEntity, FollowEntity, BlockEntity, ...EVENTS_ENTITIES];
 
 @Module({})
 export class AppModule {
   static forRoot(config: PlazaConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DomainAppModule.forRoot('profiles', config, { schema: 'profiles', entities: [], migrations })],
+      imports: [
+        DomainAppModule.forRoot('profiles', config, { schema: 'profiles', entities, migrations }),
+        RbacModule,
+        EventsModule.forApp({ app: 'profiles' }),
+      ],
+      controllers: [ProfilesController, ConnectionsController, FollowsController, BlocksController],
+      providers: [
+        ProfilesRepository,
+        ProfileSearchRepository,
+        ConnectionRequestsRepository,
+        ConnectionsRepository,
+        FollowsRepository,
+        BlocksRepository,
+        RelationshipsRepository,
+        ProfilesService,
+        GraphEdgesService,
+        ConnectionsService,
+        FollowsService,
+        BlocksService,
+        SuggestionsService,
+        EnsureProfileInterceptor,
+      ],
     };
   }
 }

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+
+@Injectable()
+export class BlocksRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async isBlocked(blockerId: string, blockedId: string, manager?: EntityManager): Promise<boolean> {
+    const rows = (await (manager ?? this.dataSource).query(`SELECT 1 FROM profiles.blocks WHERE blocker_id = $1 AND blocked_id = $2`, [
+      blockerId,
+      blockedId,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** True when the block is new. */
+  async insert(manager: EntityManager, blockerId: string, blockedId: string): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO profiles.blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING blocker_id`,
+      [blockerId, blockedId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  async delete(manager: EntityManager, blockerId: string, blockedId: string): Promise<boolean> {
+    const [, affected] = (await manager.query(`DELETE FROM profiles.blocks WHERE blocker_id = $1 AND blocked_id = $2`, [blockerId, blockedId])) as [
+      unknown[],
+      number,
+    ];
+    return affected > 0;
+  }
+}

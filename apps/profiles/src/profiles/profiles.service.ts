@@ -1,0 +1,155 @@
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DomainEvent, OnDomainEvent, OutboxService } from '@plaza/events';
+import type { Principal } from '@plaza/session';
+import { DataSource, type EntityManager } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { pageOf } from '../common/page-query.dto';
+import { RelationshipsRepository } from '../graph/relationships.repository';
+import type { ProfileDto, ProfilePageDto } from './dto/profile.dto';
+import type { SearchProfilesQueryDto } from './dto/search-profiles-query.dto';
+import type { UpdateProfileDto } from './dto/update-profile.dto';
+import { toProfileDto, toRelationship } from './profile.mapper';
+import { ProfileSearchRepository, type SearchHit } from './profile-search.repository';
+import { type ProfileRecord, ProfilesRepository } from './profiles.repository';
+
+const HANDLE = /^[a-z0-9_]{3,30}$/;
+/** Trigram search needs three characters; shorter queries only match prefixes. */
+const MIN_CONTAINS_QUERY = 3;
+/** Bounded memo of users known to have a profile, so most requests skip the existence check. */
+const KNOWN_USERS_MAX = 50_000;
+
+/** Placeholder handle for a profile created before its user.registered event: `u_` + 12 hex digits of the id. */
+export function provisionalHandle(userId: string, length = 12): string {
+  return `u_${userId.replace(/-/g, '').slice(0, length)}`;
+}
+
+@Injectable()
+export class ProfilesService {
+  private readonly logger = new Logger(ProfilesService.name);
+  private readonly known = new Set<string>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly profiles: ProfilesRepository,
+    private readonly search: ProfileSearchRepository,
+    private readonly relationships: RelationshipsRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * Every use case starts here: the caller gets a profile on first sight if user.registered has
+   * not been handled yet (event lag) or will never come (users provisioned from an OIDC token).
+   */
+  async ensureProfile(principal: Principal): Promise<void> {
+    const userId = principal.userId;
+    if (this.known.has(userId)) return;
+    if (!(await this.profiles.exists(userId))) {
+      const fromEmail = principal.oidc?.email?.split('@')[0]?.trim().slice(0, 80);
+      await this.profiles.insertProvisional(userId, provisionalHandle(userId), fromEmail || 'Plaza member');
+    }
+    if (this.known.size >= KNOWN_USERS_MAX) this.known.clear();
+    this.known.add(userId);
+  }
+
+  @OnDomainEvent('user.registered')
+  async onUserRegistered(event: DomainEvent<'user.registered'>, manager: EntityManager): Promise<void> {
+    const { userId, handle, displayName } = event.payload;
+    if (!HANDLE.test(handle)) {
+      this.logger.warn(`user.registered ${event.id}: handle "${handle}" is not a valid profile handle, keeping a placeholder`);
+      return;
+    }
+    // A placeholder of another user could hold this handle by coincidence; the registered owner wins.
+    await this.profiles.renameProvisionalHolder(manager, handle, userId, provisionalHandle(userId, 28));
+    await this.profiles.upsertRegistered(manager, userId, handle, displayName.slice(0, 80) || handle);
+  }
+
+  async getByHandle(viewer: Principal, handle: string): Promise<ProfileDto> {
+    const profile = HANDLE.test(handle) ? await this.profiles.findByHandle(handle) : null;
+    if (!profile) throw new NotFoundException('Profile not found');
+    const [dto] = await this.present(viewer.userId, [profile]);
+    // Blocked by them: indistinguishable from a profile that does not exist.
+    if (!dto) throw new NotFoundException('Profile not found');
+    return dto;
+  }
+
+  async getMe(viewer: Principal): Promise<ProfileDto> {
+    const profile = await this.profiles.findById(viewer.userId);
+    if (!profile) throw new NotFoundException('Profile not found');
+    return toProfileDto(profile, toRelationship(viewer.userId, viewer.userId, undefined));
+  }
+
+  async updateMe(viewer: Principal, dto: UpdateProfileDto): Promise<ProfileDto> {
+    const skills = dto.skills === undefined ? undefined : dedupeSkills(dto.skills);
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const profile = await this.profiles.update(manager, viewer.userId, {
+        displayName: dto.displayName,
+        headline: dto.headline,
+        bio: dto.bio,
+        location: dto.location,
+        skills,
+      });
+      if (!profile) throw new NotFoundException('Profile not found');
+      await this.outbox.publish(manager, 'profile.updated', {
+        userId: profile.userId,
+        handle: profile.handle,
+        displayName: profile.displayName,
+        headline: profile.headline,
+      });
+      return profile;
+    });
+    return toProfileDto(updated, toRelationship(viewer.userId, viewer.userId, undefined));
+  }
+
+  /** Tiered: exact handle, then handle/name prefixes, then anywhere (trigram); each tier by handle. */
+  async searchProfiles(viewer: Principal, query: SearchProfilesQueryDto): Promise<ProfilePageDto> {
+    const q = (query.q ?? '').toLowerCase();
+    const after = decodeCursor<{ t: number; h: string }>(query.cursor, { t: 'number', h: HANDLE });
+    const want = query.limit + 1;
+    let hits: SearchHit[];
+    if (!q) {
+      hits = await this.search.all(viewer.userId, after?.h ?? null, want);
+    } else {
+      hits = [];
+      if (!after || after.t < 2) {
+        hits = await this.search.prefixMatches(viewer.userId, q, after ? { tier: after.t, handle: after.h } : null, want);
+      }
+      if (hits.length < want && q.length >= MIN_CONTAINS_QUERY) {
+        const from = after && after.t >= 2 ? after.h : null;
+        hits = hits.concat(await this.search.containsMatches(viewer.userId, q, from, want - hits.length));
+      }
+    }
+    const page = pageOf(hits, query.limit, (last) => encodeCursor({ t: last.tier, h: last.profile.handle }));
+    return { items: await this.present(viewer.userId, page.items.map((h) => h.profile)), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Profiles as `viewer` sees them, in the given order. Anyone who blocked the viewer is left
+   * out, which callers use as "not visible".
+   */
+  async present(viewerId: string, profiles: ProfileRecord[]): Promise<ProfileDto[]> {
+    const facts = await this.relationships.factsFor(
+      viewerId,
+      profiles.map((p) => p.userId),
+    );
+    return profiles
+      .filter((p) => !facts.get(p.userId)?.blockedBy)
+      .map((p) => toProfileDto(p, toRelationship(viewerId, p.userId, facts.get(p.userId))));
+  }
+
+  /** A page of profiles by id, in order, as the viewer sees them. */
+  async presentIds(viewerId: string, ids: string[]): Promise<ProfileDto[]> {
+    return this.present(viewerId, await this.profiles.findManyByIds(ids));
+  }
+}
+
+/** Same skill twice (ignoring case) is kept once, first spelling wins. */
+function dedupeSkills(skills: string[]): string[] {
+  const seen = new Set<string>();
+  return skills.filter((s) => {
+    const key = s.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

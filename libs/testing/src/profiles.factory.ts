@@ -1,0 +1,68 @@
+import Redis from 'ioredis';
+import { registerUser, type RegisterOverrides } from './auth.factory';
+import type { ApiClient } from './http-client';
+import { waitFor } from './wait';
+
+/** A registered user as the profiles tests need one: id, token and the handle their profile has. */
+export interface Member {
+  id: string;
+  token: string;
+  handle: string;
+  displayName: string;
+  email: string;
+}
+
+/** Whether this run has seen a profile created from `user.registered`; undefined until the first try. */
+let registeredEventsArrive: boolean | undefined;
+
+/**
+ * Registers a user and returns them with the handle their profile shows. Profiles come from the
+ * auth app's `user.registered` event; until that lands, the first request of a user creates a
+ * placeholder profile (handle `u_<12 hex of the id>`). If the event never shows up within the
+ * first wait of the run, later calls stop waiting for it and use the placeholder.
+ */
+export async function registerMember(api: ApiClient, overrides: RegisterOverrides = {}): Promise<Member> {
+  const registered = await registerUser(api, overrides);
+  const token = registered.accessToken;
+  type Shown = { handle: string; displayName: string };
+  let profile: Shown | null = null;
+  if (registeredEventsArrive !== false) {
+    profile = await waitFor(
+      async () => {
+        const res = await api.get<Shown>(`/api/profiles/${registered.user.handle}`, { token });
+        return res.status === 200 ? res.body : null;
+      },
+      { timeoutMs: 5000, message: `profile of ${registered.user.handle}` },
+    ).catch(() => null);
+    registeredEventsArrive = profile !== null;
+  }
+  if (!profile) {
+    const res = await api.get<Shown>('/api/profiles/me', { token });
+    if (res.status !== 200) throw new Error(`GET /api/profiles/me answered ${res.status}: ${JSON.stringify(res.body)}`);
+    profile = res.body;
+  }
+  return { id: registered.user.id, token, handle: profile.handle, displayName: profile.displayName, email: registered.email };
+}
+
+export interface StreamEvent {
+  streamId: string;
+  id: string;
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+/** Every entry of a domain-event stream (`plaza:events:<app>`), decoded, oldest first. */
+export async function readEventStream(redisUrl: string, stream: string): Promise<StreamEvent[]> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const entries = await redis.xrange(stream, '-', '+');
+    return entries.map(([streamId, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+      return { streamId, id: f.id, name: f.name, payload: JSON.parse(f.payload ?? '{}') as Record<string, unknown> };
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
