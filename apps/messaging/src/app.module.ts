@@ -1,6 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { PlazaConfig } from '@plaza/config';
+import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
+import { RbacModule } from '@plaza/rbac';
+import { RealtimeModule } from '@plaza/realtime';
+import { ConversationsController } from './conversations/conversations.controller';
+import { ConversationsRepository } from './conversations/conversations.repository';
+import { ConversationsService } from './conversations/conversations.service';
+import { GraphEventsHandler } from './graph/graph-events.handler';
+import { GraphReadModelRepository } from './graph/graph-read-model.repository';
+import { MessageDeliveryService } from './messages/message-delivery.service';
+import { MessagesController } from './messages/messages.controller';
+import { MessagesRepository } from './messages/messages.repository';
+import { MessagesService } from './messages/messages.service';
 import { migrations } from './migrations';
 
 @Module({})
@@ -8,7 +20,22 @@ export class AppModule {
   static forRoot(config: PlazaConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DomainAppModule.forRoot('messaging', config, { schema: 'messaging', entities: [], migrations })],
+      imports: [
+        DomainAppModule.forRoot('messaging', config, { schema: 'messaging', entities: [...EVENTS_ENTITIES], migrations }),
+        RbacModule,
+        EventsModule.forApp({ app: 'messaging' }),
+        RealtimeModule,
+      ],
+      controllers: [ConversationsController, MessagesController],
+      providers: [
+        GraphReadModelRepository,
+        GraphEventsHandler,
+        ConversationsRepository,
+        ConversationsService,
+        MessagesRepository,
+        MessagesService,
+        MessageDeliveryService,
+      ],
     };
   }
 }

@@ -1,2 +1,5 @@
+import { createEventsMigration } from '@plaza/events';
+import { MessagingInit1764400000000 } from './1764400000000-messaging-init.migration';
+
 /** Applied in order at start-up; never edit one that has shipped, add a new one. */
-export const migrations = [];
+export const migrations = [createEventsMigration('messaging'), MessagingInit1764400000000];

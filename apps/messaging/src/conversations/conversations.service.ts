@@ -1,0 +1,165 @@
+import { BadRequestException, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { OutboxService } from '@plaza/events';
+import { ConversationMembers } from '@plaza/realtime';
+import type { Principal } from '@plaza/session';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { eventually } from '../common/eventually';
+import { GraphReadModelRepository } from '../graph/graph-read-model.repository';
+import { MessageDeliveryService } from '../messages/message-delivery.service';
+import { conversationNotFound } from '../messages/messages.service';
+import { type AddMembersDto } from './dto/add-members.dto';
+import type { ConversationDto, ConversationPageDto } from './dto/conversation.dto';
+import { type CreateConversationDto, GROUP_MAX_MEMBERS } from './dto/create-conversation.dto';
+import type { ListConversationsQueryDto } from './dto/list-conversations-query.dto';
+import { type ConversationView, ConversationsRepository } from './conversations.repository';
+
+const notConnected = (): ForbiddenException => new ForbiddenException({ message: 'Only your connections can be added to a group', code: 'forbidden' });
+
+/**
+ * Conversations and their membership. Membership lives in PostgreSQL; the Redis set the gateway
+ * reads for typing (`ConversationMembers`) is updated after each commit.
+ */
+@Injectable()
+export class ConversationsService {
+  private readonly logger = new Logger(ConversationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly conversations: ConversationsRepository,
+    private readonly graph: GraphReadModelRepository,
+    private readonly outbox: OutboxService,
+    private readonly members: ConversationMembers,
+    private readonly delivery: MessageDeliveryService,
+  ) {}
+
+  /** One other member: the pair's direct conversation (`created: false` when it existed). More: a new group. */
+  async create(caller: Principal, dto: CreateConversationDto): Promise<{ conversation: ConversationDto; created: boolean }> {
+    const others = [...new Set(dto.memberIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
+    if (!others.length) throw new BadRequestException({ message: 'memberIds must name at least one user other than you', code: 'bad_request' });
+    return others.length === 1 ? this.createDirect(caller, others[0]) : this.createGroup(caller, others, dto.title ?? null);
+  }
+
+  private async createDirect(caller: Principal, otherId: string): Promise<{ conversation: ConversationDto; created: boolean }> {
+    // Either side's block hides each from the other: no conversation is opened, nor shown.
+    if (await this.graph.blockedEitherWay(caller.userId, otherId)) {
+      throw new ForbiddenException({ message: 'You cannot start a conversation with this user', code: 'forbidden' });
+    }
+    const { id, created } = await this.dataSource.transaction(async (manager) => {
+      const result = await this.conversations.createDirect(manager, randomUUID(), caller.userId, otherId);
+      if (result.created) {
+        await this.outbox.publishMany(manager, [
+          { name: 'conversation.member_added', payload: { conversationId: result.id, userId: caller.userId } },
+          { name: 'conversation.member_added', payload: { conversationId: result.id, userId: otherId } },
+        ]);
+      }
+      return result;
+    });
+    // Also on 200: re-asserts the Redis set in case Redis lost it.
+    await this.members.set(id, [caller.userId, otherId]);
+    return { conversation: await this.get(caller, id), created };
+  }
+
+  private async createGroup(caller: Principal, others: string[], title: string | null): Promise<{ conversation: ConversationDto; created: boolean }> {
+    if (others.length + 1 > GROUP_MAX_MEMBERS) throw new BadRequestException({ message: `A group has at most ${GROUP_MAX_MEMBERS} members`, code: 'bad_request' });
+    await this.requireConnections(caller, others);
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      await this.conversations.createGroup(manager, id, caller.userId, title, others);
+      await this.outbox.publishMany(
+        manager,
+        [caller.userId, ...others].map((userId) => ({ name: 'conversation.member_added' as const, payload: { conversationId: id, userId } })),
+      );
+    });
+    await this.members.set(id, [caller.userId, ...others]);
+    return { conversation: await this.get(caller, id), created: true };
+  }
+
+  /** 403 unless every one of `userIds` is a connection of the caller (waiting briefly for fresh connections to arrive). */
+  private async requireConnections(caller: Principal, userIds: readonly string[]): Promise<void> {
+    const ok = await eventually(async () => (await this.graph.connectedAmong(caller.userId, userIds)).size === userIds.length);
+    if (!ok) throw notConnected();
+  }
+
+  async get(caller: Principal, conversationId: string): Promise<ConversationDto> {
+    const view = await this.conversations.viewFor(caller.userId, conversationId);
+    if (!view) throw conversationNotFound();
+    return (await this.toDtos([view]))[0];
+  }
+
+  async list(caller: Principal, query: ListConversationsQueryDto): Promise<ConversationPageDto> {
+    const after = decodeCursor<{ t: string; id: string }>(query.cursor, { t: CURSOR_TIME, id: CURSOR_UUID });
+    const views = await this.conversations.listFor(caller.userId, query.limit + 1, after);
+    const page = views.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: await this.toDtos(page),
+      nextCursor: views.length > query.limit && last ? encodeCursor({ t: last.activityKey, id: last.id }) : null,
+    };
+  }
+
+  /** Adds connections of the caller to a group the caller is in; current members are left as they are. */
+  async addMembers(caller: Principal, conversationId: string, dto: AddMembersDto, retried = false): Promise<ConversationDto> {
+    if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
+    const candidates = [...new Set(dto.userIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
+    const added = await this.dataSource.transaction(async (manager) => {
+      const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
+      if (!conversation) throw conversationNotFound();
+      if (conversation.type !== 'group') throw new ForbiddenException({ message: 'Members can only be added to a group', code: 'forbidden' });
+      const current = new Set(conversation.memberIds);
+      const newcomers = candidates.filter((id) => !current.has(id));
+      if (!newcomers.length) return [];
+      if (current.size + newcomers.length > GROUP_MAX_MEMBERS) {
+        throw new BadRequestException({ message: `A group has at most ${GROUP_MAX_MEMBERS} members`, code: 'bad_request' });
+      }
+      const connected = await this.graph.connectedAmong(caller.userId, newcomers);
+      if (connected.size !== newcomers.length) return { notConnected: newcomers };
+      const inserted = await this.conversations.addMembers(manager, conversationId, newcomers);
+      await this.outbox.publishMany(
+        manager,
+        inserted.map((userId) => ({ name: 'conversation.member_added' as const, payload: { conversationId, userId } })),
+      );
+      return inserted;
+    });
+    if (!Array.isArray(added)) {
+      // Not (yet) connected as far as messaging knows: wait for the graph events (outside the
+      // transaction), then try once more.
+      if (retried) throw notConnected();
+      await this.requireConnections(caller, added.notConnected);
+      return this.addMembers(caller, conversationId, dto, true);
+    }
+    await Promise.all(added.map((userId) => this.members.add(conversationId, userId)));
+    return this.get(caller, conversationId);
+  }
+
+  /** The caller leaves a group; their history stays, they stop receiving its messages. */
+  async leave(caller: Principal, conversationId: string): Promise<void> {
+    const remaining = await this.dataSource.transaction(async (manager) => {
+      const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
+      if (!conversation) throw conversationNotFound();
+      if (conversation.type !== 'group') throw new ForbiddenException({ message: 'A direct conversation cannot be left', code: 'forbidden' });
+      await this.conversations.leave(manager, conversationId, caller.userId);
+      await this.outbox.publish(manager, 'conversation.member_removed', { conversationId, userId: caller.userId });
+      return conversation.memberIds.filter((id) => id !== caller.userId);
+    });
+    await this.members.remove(conversationId, caller.userId);
+    await this.delivery.typingEnded(conversationId, caller.userId, remaining);
+  }
+
+  private async toDtos(views: ConversationView[]): Promise<ConversationDto[]> {
+    const names = await this.graph.summaries([...new Set(views.flatMap((v) => v.memberIds))]);
+    return views.map((v) => ({
+      id: v.id,
+      type: v.type,
+      title: v.type === 'group' ? v.title : null,
+      members: v.memberIds.map((id) => names.get(id) ?? { id, handle: null, displayName: null }),
+      lastMessage: v.lastMessage,
+      unreadCount: v.unreadCount,
+      lastReadSeq: v.lastReadSeq,
+      createdAt: v.createdAt,
+      lastActivityAt: v.lastActivityAt,
+    }));
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RealtimePublisher, TypingStore } from '@plaza/realtime';
+import type { MessageDto } from './dto/message.dto';
+
+/** A push that has not answered by then is given up on (logged): the message is stored either way. */
+const PUSH_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Pushes what messaging stored to the members' sockets, after the commit. A failed push never
+ * fails the request: the message or read position is stored, and clients catch up over REST
+ * (`afterSeq`) or through the realtime log replay.
+ */
+@Injectable()
+export class MessageDeliveryService {
+  private readonly logger = new Logger(MessageDeliveryService.name);
+
+  constructor(
+    private readonly publisher: RealtimePublisher,
+    private readonly typing: TypingStore,
+  ) {}
+
+  /** `message:new` to every member (the sender's other sockets too); ends the sender's typing. */
+  async messageStored(message: MessageDto, memberIds: readonly string[]): Promise<void> {
+    const others = memberIds.filter((id) => id !== message.senderId);
+    const typingEnded = this.typingEnded(message.conversationId, message.senderId, others);
+    try {
+      await withTimeout(this.publisher.pushDurable(memberIds, 'message:new', message), PUSH_TIMEOUT_MS, 'message:new push');
+    } catch (err) {
+      this.logger.error(`message ${message.id} (conversation ${message.conversationId}, seq ${message.seq}) stored but not pushed: ${String(err)}`);
+    }
+    await typingEnded;
+  }
+
+  async readAdvanced(conversationId: string, userId: string, seq: number, otherMemberIds: readonly string[]): Promise<void> {
+    try {
+      await withTimeout(this.publisher.pushDurable(otherMemberIds, 'message:read', { conversationId, userId, seq }), PUSH_TIMEOUT_MS, 'message:read push');
+    } catch (err) {
+      this.logger.error(`read position ${seq} of ${userId} in ${conversationId} stored but not pushed: ${String(err)}`);
+    }
+  }
+
+  /** Announces `isTyping: false` when this call ended the user's typing state (exactly once across instances). */
+  async typingEnded(conversationId: string, userId: string, recipients: readonly string[]): Promise<void> {
+    try {
+      if (await this.typing.stop(conversationId, userId)) {
+        this.publisher.pushEphemeral(recipients, 'typing', { conversationId, userId, isTyping: false });
+      }
+    } catch (err) {
+      this.logger.warn(`typing stop of ${userId} in ${conversationId} failed: ${String(err)}`);
+    }
+  }
+}

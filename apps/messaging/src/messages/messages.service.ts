@@ -1,0 +1,96 @@
+import { ForbiddenException, Injectable, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import type { Principal } from '@plaza/session';
+import { randomUUID } from 'node:crypto';
+import { decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { ConversationsRepository } from '../conversations/conversations.repository';
+import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
+import type { MarkReadDto } from './dto/mark-read.dto';
+import type { MessageDto, MessagePageDto } from './dto/message.dto';
+import type { SendMessageDto } from './dto/send-message.dto';
+import { MessageDeliveryService } from './message-delivery.service';
+import { type MessageRange, MessagesRepository } from './messages.repository';
+
+export const conversationNotFound = (): NotFoundException => new NotFoundException({ message: 'Conversation not found', code: 'not_found' });
+
+interface MessageCursor extends Record<string, string | number> {
+  d: string;
+  a: number;
+  b: number;
+}
+
+/**
+ * Sending, history and read positions. The socket path (`message:send`, `message:read`, forwarded
+ * by the gateway with the caller's token) and REST run this same code.
+ */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly delivery: MessageDeliveryService,
+  ) {}
+
+  /** Stores then pushes; `created: false` when the caller already sent this clientMsgId here (nothing new stored or pushed). */
+  async send(caller: Principal, conversationId: string, dto: SendMessageDto): Promise<{ message: MessageDto; created: boolean }> {
+    const outcome = await this.messages.insertNext(
+      { id: randomUUID(), conversationId, senderId: caller.userId, text: dto.text, clientMsgId: dto.clientMsgId },
+      ({ message, memberIds }) => this.delivery.messageStored(message, memberIds),
+    );
+    switch (outcome.kind) {
+      case 'stored':
+        return { message: outcome.message, created: true };
+      case 'duplicate':
+        return { message: await this.existing(caller, conversationId, dto.clientMsgId), created: false };
+      case 'refused':
+        return this.explainRefusal(caller, conversationId, dto.clientMsgId);
+    }
+  }
+
+  /** Why nothing was stored: not a member (404), a retry of a stored message (200), else a block (403). */
+  private async explainRefusal(caller: Principal, conversationId: string, clientMsgId: string): Promise<{ message: MessageDto; created: boolean }> {
+    if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
+    const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
+    if (stored) return { message: stored, created: false };
+    throw new ForbiddenException({ message: 'You cannot send messages to this user', code: 'forbidden' });
+  }
+
+  private async existing(caller: Principal, conversationId: string, clientMsgId: string): Promise<MessageDto> {
+    const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
+    if (!stored) throw new InternalServerErrorException('A duplicate clientMsgId was reported but no message was found');
+    return stored;
+  }
+
+  /**
+   * afterSeq: the oldest messages after it (catch-up); beforeSeq: the newest before it (scrolling
+   * back); both: the oldest inside the range; neither: the newest. Items are always in seq order.
+   */
+  async history(caller: Principal, conversationId: string, query: ListMessagesQueryDto): Promise<MessagePageDto> {
+    if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
+    const range = this.rangeOf(query);
+    const { items, more } = await this.messages.range(conversationId, range);
+    let nextCursor: string | null = null;
+    if (more && items.length) {
+      const next: MessageCursor =
+        range.direction === 'forward'
+          ? { d: 'f', a: items[items.length - 1].seq, b: range.before }
+          : { d: 'b', a: range.after, b: items[0].seq };
+      nextCursor = encodeCursor(next);
+    }
+    return { items, nextCursor };
+  }
+
+  private rangeOf(query: ListMessagesQueryDto): MessageRange {
+    const cursor = decodeCursor<MessageCursor>(query.cursor, { d: /^[fb]$/, a: 'number', b: 'number' });
+    if (cursor) return { direction: cursor.d === 'f' ? 'forward' : 'backward', after: cursor.a, before: cursor.b, limit: query.limit };
+    const after = query.afterSeq ?? 0;
+    const before = query.beforeSeq ?? 0;
+    return { direction: query.afterSeq !== undefined ? 'forward' : 'backward', after, before, limit: query.limit };
+  }
+
+  /** Moves the caller's read position forward (never back) and tells the other members when it moved. */
+  async markRead(caller: Principal, conversationId: string, dto: MarkReadDto): Promise<void> {
+    const result = await this.messages.markRead(conversationId, caller.userId, dto.seq);
+    if (!result) throw conversationNotFound();
+    if (result.advanced) await this.delivery.readAdvanced(conversationId, caller.userId, result.seq, result.otherMemberIds);
+  }
+}
