@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
+import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
 import { RateLimitModule, RbacModule } from '@plaza/rbac';
 import { clientIp } from '@plaza/rbac';
@@ -33,7 +34,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DomainAppModule.forRoot('auth', config, { schema: 'auth', entities: [UserEntity, AuditEntryEntity], migrations }),
+        DomainAppModule.forRoot('auth', config, {
+          schema: 'auth',
+          entities: [UserEntity, AuditEntryEntity, ...EVENTS_ENTITIES],
+          migrations,
+        }),
+        EventsModule.forApp({ app: 'auth' }),
         RbacModule,
         RateLimitModule.forRoot((c) => [
           { name: 'login', ttl: 60_000, limit: c.LOGIN_RATE_LIMIT, getTracker: (req) => loginTracker(req as Req) },
