@@ -1,14 +1,53 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { PlazaConfig } from '@plaza/config';
+import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
+import { RbacModule } from '@plaza/rbac';
+import { RealtimeModule } from '@plaza/realtime';
+import { FEED_SETTINGS, feedSettings } from './common/feed.config';
+import { GraphEventsHandler } from './graph/graph-events.handler';
+import { GraphRepository } from './graph/graph.repository';
+import { UsersRepository } from './graph/users.repository';
 import { migrations } from './migrations';
+import { NotificationEventsHandler } from './notifications/notification-events.handler';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsRepository } from './notifications/notifications.repository';
+import { NotificationsService } from './notifications/notifications.service';
+import { PostsController } from './posts/posts.controller';
+import { PostsRepository } from './posts/posts.repository';
+import { PostsService } from './posts/posts.service';
+import { UserPostsController } from './posts/user-posts.controller';
+import { FanOutHandler } from './timeline/fan-out.handler';
+import { FeedController } from './timeline/feed.controller';
+import { TimelineCache } from './timeline/timeline.cache';
+import { TimelineService } from './timeline/timeline.service';
 
 @Module({})
 export class AppModule {
   static forRoot(config: PlazaConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DomainAppModule.forRoot('feed', config, { schema: 'feed', entities: [], migrations })],
+      imports: [
+        DomainAppModule.forRoot('feed', config, { schema: 'feed', entities: [...EVENTS_ENTITIES], migrations }),
+        RbacModule,
+        RealtimeModule,
+        EventsModule.forApp({ app: 'feed' }),
+      ],
+      controllers: [PostsController, UserPostsController, FeedController, NotificationsController],
+      providers: [
+        { provide: FEED_SETTINGS, inject: [PLAZA_CONFIG], useFactory: feedSettings },
+        GraphRepository,
+        UsersRepository,
+        PostsRepository,
+        NotificationsRepository,
+        TimelineCache,
+        PostsService,
+        TimelineService,
+        NotificationsService,
+        GraphEventsHandler,
+        FanOutHandler,
+        NotificationEventsHandler,
+      ],
     };
   }
 }

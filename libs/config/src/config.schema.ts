@@ -79,6 +79,12 @@ export const configSchema = z
     EVENTS_RELAY_POLL_MS: positiveInt(1000),
     EVENTS_BATCH_SIZE: positiveInt(100),
     EVENTS_CONCURRENCY: positiveInt(1),
+    /** Feed: authors with more followers than this are merged into timelines at read time instead of fanned out. */
+    FEED_FANOUT_THRESHOLD: positiveInt(10_000),
+    /** Feed: entries kept per cached home timeline (Redis sorted set). */
+    FEED_TIMELINE_CAP: positiveInt(800),
+    /** Feed: `off` serves every timeline from PostgreSQL (the source of truth) without Redis. */
+    FEED_TIMELINE_CACHE: z.enum(['on', 'off']).default('on'),
   })
   .transform((c) => ({
     ...c,

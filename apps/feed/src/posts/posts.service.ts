@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { OutboxService } from '@plaza/events';
+import type { PostPayload } from '@plaza/realtime';
+import type { Principal } from '@plaza/session';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../common/cursor.codec';
+import type { CreatePostDto } from './dto/create-post.dto';
+import type { ReactionType } from './dto/reaction.dto';
+import { type CommentView, commentView, postView } from './post.view';
+import { PostsRepository } from './posts.repository';
+
+const notFound = () => new NotFoundException('Post not found');
+
+/**
+ * Posts, comments and reactions. Every change commits together with its outbox event; fan-out,
+ * live pushes and notifications happen in the consumers of those events, never here.
+ */
+@Injectable()
+export class PostsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly posts: PostsRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** The same idempotency key from the same author returns the post first created with it. */
+  async create(caller: Principal, dto: CreatePostDto): Promise<PostPayload> {
+    const authorId = caller.userId;
+    const key = dto.idempotencyKey ?? null;
+    const id = await this.dataSource.transaction(async (manager) => {
+      const created = await this.posts.insert(manager, { id: randomUUID(), authorId, text: dto.text, visibility: dto.visibility ?? 'public', idempotencyKey: key });
+      if (!created) return (await this.posts.findIdByIdempotencyKey(manager, authorId, key!))!;
+      await this.outbox.publish(manager, 'post.created', {
+        postId: created.id,
+        authorId,
+        visibility: created.visibility,
+        createdAt: created.created_at.toISOString(),
+      });
+      return created.id;
+    });
+    const [row] = await this.posts.load(authorId, [id], 'any');
+    return postView(row);
+  }
+
+  async get(viewerId: string, postId: string): Promise<PostPayload> {
+    const [row] = await this.posts.load(viewerId, [postId], 'visible');
+    if (!row) throw notFound();
+    return postView(row);
+  }
+
+  /**
+   * The author may delete; so may `posts:moderate`, which is audited (by the auth app, from the
+   * post.moderated event). Anyone else: 403 if they can see the post, 404 if they cannot.
+   */
+  async delete(caller: Principal, postId: string, ip: string): Promise<void> {
+    const header = await this.posts.header(undefined, postId);
+    if (!header || header.deleted_at) throw notFound();
+    const own = header.author_id === caller.userId;
+    if (!own && !caller.permissions.includes('posts:moderate')) {
+      if (await this.posts.isVisible(undefined, caller.userId, postId)) throw new ForbiddenException('Only the author or a moderator may delete this post');
+      throw notFound();
+    }
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.posts.softDelete(manager, postId))) throw notFound();
+      await this.outbox.publish(manager, 'post.deleted', { postId, authorId: header.author_id });
+      if (!own) await this.outbox.publish(manager, 'post.moderated', { postId, authorId: header.author_id, moderatorId: caller.userId, ip });
+    });
+  }
+
+  async listByAuthor(viewerId: string, authorId: string, limit: number, cursor: string | undefined) {
+    const rows = await this.posts.listByAuthor(viewerId, authorId, decodeCursor(cursor), limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(postView), nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null };
+  }
+
+  async comment(viewerId: string, postId: string, text: string): Promise<CommentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const header = await this.visibleHeader(manager, viewerId, postId);
+      const row = await this.posts.insertComment(manager, { id: randomUUID(), postId, authorId: viewerId, text });
+      await this.outbox.publish(manager, 'post.commented', { postId, commentId: row.id, authorId: viewerId, postAuthorId: header.author_id });
+      return commentView(row);
+    });
+  }
+
+  async comments(viewerId: string, postId: string, limit: number, cursor: string | undefined) {
+    const after = decodeCursor(cursor);
+    if (!(await this.posts.isVisible(undefined, viewerId, postId))) throw notFound();
+    const rows = await this.posts.listComments(viewerId, postId, after, limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(commentView), nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null };
+  }
+
+  /** One reaction per user per post: a second PUT replaces the type. */
+  async react(viewerId: string, postId: string, type: ReactionType): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const header = await this.visibleHeader(manager, viewerId, postId);
+      if (await this.posts.upsertReaction(manager, postId, viewerId, type)) {
+        await this.outbox.publish(manager, 'post.reacted', { postId, userId: viewerId, postAuthorId: header.author_id, type });
+      }
+    });
+  }
+
+  async unreact(viewerId: string, postId: string): Promise<void> {
+    if (!(await this.posts.isVisible(undefined, viewerId, postId))) throw notFound();
+    await this.posts.deleteReaction(postId, viewerId);
+  }
+
+  private async visibleHeader(manager: Parameters<PostsRepository['header']>[0], viewerId: string, postId: string) {
+    const header = await this.posts.header(manager, postId);
+    if (!header || header.deleted_at || !(await this.posts.isVisible(manager, viewerId, postId))) throw notFound();
+    return header;
+  }
+}

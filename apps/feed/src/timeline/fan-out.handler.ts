@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type DomainEvent, OnDomainEvent } from '@plaza/events';
+import { RealtimePublisher } from '@plaza/realtime';
+import type { EntityManager } from 'typeorm';
+import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
+import { GraphRepository } from '../graph/graph.repository';
+import { postView } from '../posts/post.view';
+import { PostsRepository } from '../posts/posts.repository';
+import { TimelineCache } from './timeline.cache';
+
+/**
+ * Fan-out on write, in the consumer of the feed's own events (never in the request): a new post
+ * goes into the cached timelines of the audience allowed to see it (unless its author is over
+ * the threshold, whose posts are merged at read) and live to their sockets and the author's.
+ */
+@Injectable()
+export class FanOutHandler {
+  constructor(
+    private readonly posts: PostsRepository,
+    private readonly graph: GraphRepository,
+    private readonly cache: TimelineCache,
+    private readonly realtime: RealtimePublisher,
+    @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
+  ) {}
+
+  @OnDomainEvent('post.created')
+  async onPostCreated(event: DomainEvent<'post.created'>, manager: EntityManager): Promise<void> {
+    const { postId, authorId } = event.payload;
+    const [row] = await this.posts.load(authorId, [postId], 'visible', manager);
+    // Deleted before it was fanned out: nothing to deliver.
+    if (!row) return;
+    const audience = await this.graph.audienceFor(manager, authorId, row.visibility);
+    const entry = { id: row.id, t: row.created_at.getTime() };
+    if (this.settings.cacheEnabled) {
+      const heavy = (await this.graph.followerCount(manager, authorId)) > this.settings.fanoutThreshold;
+      await this.cache.add(heavy ? [authorId] : [authorId, ...audience], [entry]);
+    }
+    await this.realtime.pushDurable([authorId, ...audience], 'feed:post', { ...postView(row), viewerReaction: null });
+  }
+
+  @OnDomainEvent('post.deleted')
+  async onPostDeleted(event: DomainEvent<'post.deleted'>, manager: EntityManager): Promise<void> {
+    const { postId, authorId } = event.payload;
+    const header = await this.posts.header(manager, postId);
+    // Told to the same audience that was allowed to see it, never to anyone else.
+    const audience = [authorId, ...(await this.graph.audienceFor(manager, authorId, header?.visibility ?? 'connections'))];
+    if (this.settings.cacheEnabled) await this.cache.remove(audience, [postId]);
+    await this.realtime.pushDurable(audience, 'feed:post-deleted', { postId });
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { comparePositionsDesc, decodeCursor, encodeCursor, isBefore, type Position } from '../common/cursor.codec';
+import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
+import { GraphRepository } from '../graph/graph.repository';
+import type { PostRow, TimelineEntry } from '../posts/post.row';
+import { PostsRepository } from '../posts/posts.repository';
+import { TimelineCache } from './timeline.cache';
+
+export interface TimelinePage {
+  items: PostRow[];
+  nextCursor: string | null;
+}
+
+const positionOf = (row: PostRow): Position => ({ t: row.created_at.getTime(), id: row.id });
+
+/**
+ * The home timeline, hybrid: ordinary authors' posts are fanned out on write into the cached
+ * timeline; posts of authors with more followers than the threshold are merged in at read.
+ * Whatever the cache says, every post shown passes the visibility, block and "still followed"
+ * rules in PostgreSQL at read, and a cold, evicted or truncated timeline falls back to
+ * PostgreSQL, so the cache can be flushed or turned off without losing a post.
+ */
+@Injectable()
+export class TimelineService {
+  private readonly logger = new Logger(TimelineService.name);
+
+  constructor(
+    private readonly posts: PostsRepository,
+    private readonly graph: GraphRepository,
+    private readonly cache: TimelineCache,
+    @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
+  ) {}
+
+  async page(viewerId: string, limit: number, cursor: string | undefined): Promise<TimelinePage> {
+    const after = decodeCursor(cursor);
+    // One more than asked tells whether a next page exists.
+    const want = limit + 1;
+    const rows = this.settings.cacheEnabled ? await this.fromCache(viewerId, after, want) : await this.fromDatabase(viewerId, after, want);
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(positionOf(items[items.length - 1])) : null };
+  }
+
+  /** Rebuilds a cold timeline from PostgreSQL (see TimelineCache.finishBuild for the race it closes). */
+  async ensureWarm(viewerId: string): Promise<void> {
+    if (await this.cache.isWarm(viewerId)) return;
+    await this.cache.markBuilding(viewerId);
+    const entries = await this.posts.timeline(undefined, viewerId, null, this.settings.timelineCap);
+    await this.cache.finishBuild(viewerId, entries);
+  }
+
+  private async fromDatabase(viewerId: string, after: Position | null, want: number): Promise<PostRow[]> {
+    const out: PostRow[] = [];
+    let upper = after;
+    // Rows can drop out between the two queries (a delete, a block): loop until the page is full.
+    while (out.length < want) {
+      const need = want - out.length;
+      const entries = await this.posts.timeline(undefined, viewerId, upper, need);
+      out.push(...(await this.posts.load(viewerId, entries.map((e) => e.id), 'timeline')));
+      if (entries.length < need) break;
+      upper = entries[entries.length - 1];
+    }
+    return out;
+  }
+
+  private async fromCache(viewerId: string, after: Position | null, want: number): Promise<PostRow[]> {
+    try {
+      await this.ensureWarm(viewerId);
+    } catch (err) {
+      this.logger.warn(`timeline cache unavailable, reading PostgreSQL: ${(err as Error).message}`);
+      return this.fromDatabase(viewerId, after, want);
+    }
+    const heavy = await this.graph.heavyAuthorsFollowedBy(viewerId, this.settings.fanoutThreshold);
+    const out: PostRow[] = [];
+    let upper = after;
+    while (out.length < want) {
+      const need = want - out.length;
+      const cached = await this.cache.range(viewerId, upper, need);
+      const lastCached = cached.entries.length ? cached.entries[cached.entries.length - 1] : null;
+      // Past the end of a truncated cache, PostgreSQL holds the older posts.
+      const toDatabase = cached.exhausted && cached.truncated;
+      if (toDatabase && !lastCached) {
+        out.push(...(await this.fromDatabase(viewerId, upper, need)));
+        break;
+      }
+      // The window [lower, upper) is complete in cache; merged authors are read for the same window.
+      let lower: Position | null = cached.exhausted && !toDatabase ? null : lastCached;
+      const merged = await this.posts.entriesOfAuthors(heavy, upper, lower, need);
+      let shrunk = false;
+      if (merged.length === need) {
+        // More merged posts may lie beyond: shrink the window to what was read of them.
+        const last = merged[merged.length - 1];
+        if (!lower || isBefore(lower, last)) {
+          lower = last;
+          shrunk = true;
+        }
+      }
+      const candidates = dedupe([...cached.entries, ...merged]).filter((e) => !lower || !isBefore(e, lower));
+      const rows = await this.posts.load(viewerId, candidates.map((e) => e.id), 'timeline');
+      out.push(...rows.sort((a, b) => comparePositionsDesc(positionOf(a), positionOf(b))));
+      if (!lower) break;
+      if (toDatabase && !shrunk) {
+        if (out.length < want) out.push(...(await this.fromDatabase(viewerId, lower, want - out.length)));
+        break;
+      }
+      upper = lower;
+    }
+    void this.cache.touch(viewerId).catch(() => undefined);
+    return out;
+  }
+}
+
+function dedupe(entries: TimelineEntry[]): TimelineEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+}
