@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type PlazaConfig } from '@plaza/config';
 import { HealthModule, loggerOptions } from '@plaza/http';
+import { RbacModule } from '@plaza/rbac';
 import { RedisModule } from '@plaza/redis';
 import { LoggerModule } from 'nestjs-pino';
 import { PostgresProbe } from './health/postgres.probe';
+import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
 export class AppModule {
@@ -15,6 +17,8 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions('gateway', config)),
         RedisModule.forRoot(config.REDIS_URL, 'gateway'),
         HealthModule,
+        RbacModule,
+        RealtimeModule,
       ],
       providers: [PostgresProbe],
     };

@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '@plaza/config';
 import { bootstrap } from '@plaza/http';
 import { AppModule } from './app.module';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
+import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 const config = loadConfigOrExit();
 void bootstrap({
@@ -20,5 +21,6 @@ void bootstrap({
       exposedHeaders: ['x-request-id', 'retry-after'],
     });
     await registerUpstreamProxies(fastify, config);
+    app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   },
 });

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type PlazaConfig } from '@plaza/config';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { MetricsRegistry } from './metrics';
 import { requestId } from './logger.options';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -50,6 +51,14 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  const metrics = app.get(MetricsRegistry);
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
   fastify.addHook('onSend', async (_req, reply) => {
     // Proxied responses keep the name of the app that answered.

@@ -3,10 +3,15 @@ import { REDIS, type Redis } from '@plaza/redis';
 import { DataSource } from 'typeorm';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
+import { MetricsController, MetricsRegistry } from './metrics';
 
-/** Registers the checks every app shares: PostgreSQL, pending migrations, Redis. */
+/** Health checks every app shares (PostgreSQL, pending migrations, Redis) and `/metrics`. */
 @Global()
-@Module({ controllers: [HealthController], providers: [HealthRegistry], exports: [HealthRegistry] })
+@Module({
+  controllers: [HealthController, MetricsController],
+  providers: [HealthRegistry, MetricsRegistry],
+  exports: [HealthRegistry, MetricsRegistry],
+})
 export class HealthModule implements OnModuleInit {
   constructor(
     private readonly registry: HealthRegistry,

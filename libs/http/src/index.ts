@@ -5,3 +5,4 @@ export { DomainAppModule } from './domain-app.module';
 export { HealthModule } from './health.module';
 export { type HealthCheck, HealthRegistry } from './health.registry';
 export { loggerOptions, requestId } from './logger.options';
+export { MetricsController, MetricsRegistry } from './metrics';

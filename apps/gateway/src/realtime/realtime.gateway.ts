@@ -1,0 +1,196 @@
+import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { type Ack, type MessagePayload, userRoom } from '@plaza/realtime';
+import { ACCESS_VERIFIER } from '@plaza/rbac';
+import { type AccessTokenService, type AccessVerifier, sessionRoom, UnauthenticatedError } from '@plaza/session';
+import { AccessTokenService as TokenService } from '@plaza/session';
+import { decodeJwt } from 'jose';
+import { CommandForwarder } from './command-forwarder.service';
+import { ReadMessageDto } from './dto/read-message.dto';
+import { SendMessageDto } from './dto/send-message.dto';
+import { TypingDto } from './dto/typing.dto';
+import { GatewayMetrics } from './gateway-metrics.service';
+import { PresenceService } from './presence.service';
+import { ReplayService } from './replay.service';
+import { AckError, ackError, validatePayload } from './socket-ack';
+import type { PlazaServer, PlazaSocket } from './socket-data';
+import { SocketRateLimiter } from './socket-rate-limiter.service';
+import { TypingService } from './typing.service';
+
+/**
+ * The socket side of the gateway. The handshake is authenticated in socket.io middleware (Nest
+ * guards do not run on connection); each socket joins only `user:<id>` and `session:<sid>`.
+ * Handlers stay thin: validate, then hand over to a service; every outcome is an ack.
+ */
+@WebSocketGateway()
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
+  private readonly logger = new Logger(RealtimeGateway.name);
+  private server?: PlazaServer;
+
+  constructor(
+    @Inject(PLAZA_CONFIG) private readonly config: PlazaConfig,
+    @Inject(ACCESS_VERIFIER) private readonly verifier: AccessVerifier,
+    @Inject(TokenService) private readonly tokens: AccessTokenService,
+    private readonly replay: ReplayService,
+    private readonly presence: PresenceService,
+    private readonly typing: TypingService,
+    private readonly forwarder: CommandForwarder,
+    private readonly limiter: SocketRateLimiter,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  afterInit(server: PlazaServer): void {
+    this.server = server;
+    this.presence.attach(server);
+    this.typing.attach(server);
+    server.use((socket, next) => {
+      this.authenticate(socket as PlazaSocket).then(
+        () => next(),
+        (err: unknown) => {
+          const reason = err instanceof UnauthenticatedError ? err.reason : err instanceof Error ? err.message : 'error';
+          this.metrics.handshakeFailures.inc({ reason: reason.split(':')[0].slice(0, 40) });
+          next(new Error('unauthorized'));
+        },
+      );
+    });
+  }
+
+  private async authenticate(socket: PlazaSocket): Promise<void> {
+    const origin = socket.handshake.headers.origin;
+    if (origin && !this.config.ALLOWED_ORIGINS.includes(origin)) throw new UnauthenticatedError('origin not allowed');
+    // Only `auth.token`: a token in the query string would end up in proxy and access logs.
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === 'string' ? auth.token : null;
+    const principal = await this.verifier.verify(token);
+    socket.data = {
+      userId: principal.userId,
+      sessionId: principal.sessionId,
+      token: token!,
+      tokenExpiresAt: (decodeJwt(token!).exp ?? 0) * 1000,
+      typingIn: new Set(),
+    };
+  }
+
+  async handleConnection(socket: PlazaSocket): Promise<void> {
+    const { userId, sessionId } = socket.data;
+    this.metrics.sockets.inc();
+    const rooms = [userRoom(userId), ...(sessionId ? [sessionRoom(sessionId)] : [])];
+    try {
+      await this.replay.joinAndReplay(socket, rooms, (socket.handshake.auth as { lastEventId?: unknown }).lastEventId);
+      await this.presence.connected(userId);
+    } catch (err) {
+      this.logger.error(`connection setup failed: ${(err as Error).message}`);
+      socket.disconnect(true);
+    }
+  }
+
+  async handleDisconnect(socket: PlazaSocket): Promise<void> {
+    this.metrics.sockets.dec();
+    const data = socket.data as Partial<PlazaSocket['data']>;
+    if (!data.userId) return;
+    try {
+      for (const conversationId of data.typingIn ?? []) await this.typing.stop(data.userId, conversationId);
+      await this.presence.disconnected(data.userId);
+    } catch (err) {
+      this.logger.warn(`disconnect cleanup failed: ${(err as Error).message}`);
+    }
+  }
+
+  @SubscribeMessage('message:send')
+  async onSend(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack<{ message: MessagePayload }>> {
+    return this.command('message:send', async () => {
+      const dto = await validatePayload(SendMessageDto, body);
+      if (!(await this.limiter.allow('message:send', socket.data.userId))) {
+        throw new AckError('rate_limited', 'message:send is limited to 20 per second');
+      }
+      const message = await this.forwarder.postToMessaging<MessagePayload>(
+        `/api/conversations/${dto.conversationId}/messages`,
+        await this.bearer(socket),
+        { text: dto.text, clientMsgId: dto.clientMsgId },
+        socket.handshake.address,
+      );
+      return { message: message! };
+    });
+  }
+
+  @SubscribeMessage('message:read')
+  async onRead(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.command('message:read', async () => {
+      const dto = await validatePayload(ReadMessageDto, body);
+      await this.forwarder.postToMessaging(`/api/conversations/${dto.conversationId}/read`, await this.bearer(socket), { seq: dto.seq }, socket.handshake.address);
+      return {};
+    });
+  }
+
+  @SubscribeMessage('typing:start')
+  async onTypingStart(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.command('typing:start', async () => {
+      const dto = await validatePayload(TypingDto, body);
+      await this.typing.start(socket.data.userId, dto.conversationId);
+      socket.data.typingIn.add(dto.conversationId);
+      return {};
+    });
+  }
+
+  @SubscribeMessage('typing:stop')
+  async onTypingStop(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.command('typing:stop', async () => {
+      const dto = await validatePayload(TypingDto, body);
+      socket.data.typingIn.delete(dto.conversationId);
+      await this.typing.stop(socket.data.userId, dto.conversationId);
+      return {};
+    });
+  }
+
+  /** Runs one command: every failure becomes an error ack, never a thrown "Internal server error". */
+  private async command<T extends object>(event: string, run: () => Promise<T>): Promise<Ack<T>> {
+    const started = performance.now();
+    this.metrics.eventsIn.inc({ event });
+    let outcome = 'ok';
+    try {
+      return { ok: true, ...(await run()) };
+    } catch (err) {
+      if (err instanceof AckError) {
+        outcome = err.code;
+        return ackError(err.code, err.message) as Ack<T>;
+      }
+      outcome = 'internal';
+      this.logger.error(`${event} failed: ${(err as Error).stack ?? String(err)}`);
+      return ackError('internal', 'Something went wrong, retry shortly') as Ack<T>;
+    } finally {
+      this.metrics.commandDuration.observe({ event, outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  /**
+   * The handshake token, or a fresh one for the same live session once it is about to expire:
+   * a socket outlives its access token, and commands must keep working while the session does.
+   */
+  private async bearer(socket: PlazaSocket): Promise<string> {
+    const { sessionId, userId } = socket.data;
+    if (sessionId && socket.data.tokenExpiresAt - Date.now() < 30_000) {
+      const { token, expiresIn } = await this.tokens.sign(userId, sessionId);
+      socket.data.token = token;
+      socket.data.tokenExpiresAt = Date.now() + expiresIn * 1000;
+    }
+    return socket.data.token;
+  }
+
+  /**
+   * Drain on shutdown: close each connection at the transport level so clients reconnect (to
+   * another instance behind the load balancer) instead of treating it as a server kick.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const sockets = this.server ? await this.server.local.fetchSockets() : [];
+    for (const socket of sockets) (socket as unknown as PlazaSocket).conn.close();
+  }
+}

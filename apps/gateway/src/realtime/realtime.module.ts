@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CommandForwarder } from './command-forwarder.service';
+import { GatewayMetrics } from './gateway-metrics.service';
+import { PresenceController } from './presence.controller';
+import { PresenceService } from './presence.service';
+import { RealtimeGateway } from './realtime.gateway';
+import { ReplayService } from './replay.service';
+import { SocketRateLimiter } from './socket-rate-limiter.service';
+import { TypingService } from './typing.service';
+
+@Module({
+  controllers: [PresenceController],
+  providers: [RealtimeGateway, ReplayService, PresenceService, TypingService, CommandForwarder, SocketRateLimiter, GatewayMetrics],
+})
+export class RealtimeModule {}

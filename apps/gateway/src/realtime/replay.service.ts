@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { REDIS, type Redis } from '@plaza/redis';
+import { compareStreamIds, eventIdOf, eventLogKey, type LoggedEvent, streamIdOf } from '@plaza/realtime';
+import { GatewayMetrics } from './gateway-metrics.service';
+import type { PlazaSocket } from './socket-data';
+
+type EncodedPackets = string | Buffer | (string | Buffer)[];
+interface EngineClient {
+  writeToEngine(packets: EncodedPackets, opts: object): void;
+  encoder: { encode(packet: object): EncodedPackets };
+}
+
+const PAGE = 500;
+
+/**
+ * Replays a reconnecting socket's missed durable events from its log, then hands it over to live
+ * delivery with no gap and no duplicate: the socket joins its rooms first, live packets written
+ * to it meanwhile are held, and once the replay is out the held ones not already replayed follow.
+ */
+@Injectable()
+export class ReplayService {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async joinAndReplay(socket: PlazaSocket, rooms: string[], lastEventId: unknown): Promise<void> {
+    if (lastEventId === undefined || lastEventId === null || lastEventId === '') {
+      await socket.join(rooms);
+      return;
+    }
+    const started = performance.now();
+    const client = socket.client as unknown as EngineClient;
+    const write = client.writeToEngine.bind(client);
+    const held: [EncodedPackets, object][] = [];
+    client.writeToEngine = (packets, opts) => held.push([packets, opts]);
+    let lastDelivered: string | null = null;
+    try {
+      await socket.join(rooms);
+      const send = (event: string, payload: object) => write(client.encoder.encode({ type: 2, data: [event, payload], nsp: '/' }), {});
+      lastDelivered = await this.replay(socket, lastEventId, send);
+    } finally {
+      // Synchronous from here on: nothing can be written between the flush and the restore.
+      delete (client as Partial<EngineClient>).writeToEngine;
+      for (const [packets, opts] of held) {
+        if (!lastDelivered || !isReplayed(packets, lastDelivered)) write(packets, opts);
+      }
+      this.metrics.replayDuration.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  /** Sends every logged event after `lastEventId`; returns the last stream id covered, or null. */
+  private async replay(socket: PlazaSocket, lastEventId: unknown, send: (event: string, payload: object) => void): Promise<string | null> {
+    const from = streamIdOf(lastEventId);
+    const key = eventLogKey(socket.data.userId);
+    const syncRequired = (reason: string) => {
+      this.metrics.syncRequired.inc();
+      send('sync:required', { reason });
+      return null;
+    };
+    if (!from) return syncRequired('invalid_last_event_id');
+    const firstKept = await this.firstKeptId(key);
+    if (firstKept === undefined) return syncRequired('log_expired');
+    // The client's own last event is gone: what followed it may be gone too.
+    if (compareStreamIds(from, firstKept) < 0) return syncRequired('too_old');
+
+    let cursor = from;
+    for (;;) {
+      const page = (await this.redis.xrange(key, `(${cursor}`, '+', 'COUNT', PAGE)) as [string, string[]][];
+      for (const [id, fields] of page) {
+        cursor = id;
+        const logged = JSON.parse(fields[1]) as LoggedEvent;
+        if (logged.s && logged.s !== socket.data.sessionId) continue;
+        send(logged.e, { ...(logged.p as object), eventId: eventIdOf(id) });
+        this.metrics.replayed.inc();
+      }
+      if (page.length < PAGE) return cursor;
+    }
+  }
+
+  /** The oldest id still in the log; undefined when there is no log. */
+  private async firstKeptId(key: string): Promise<string | undefined> {
+    let info: unknown[];
+    try {
+      info = (await this.redis.call('XINFO', 'STREAM', key)) as unknown[];
+    } catch (err) {
+      if (/no such key/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+    const at = info.indexOf('recorded-first-entry-id');
+    return at >= 0 ? String(info[at + 1]) : undefined;
+  }
+}
+
+/** A held live packet whose event was already sent by the replay (eventId ≤ last replayed). */
+function isReplayed(packets: EncodedPackets, lastDelivered: string): boolean {
+  const packet = Array.isArray(packets) ? packets[0] : packets;
+  // socket.io EVENT packets on the main namespace encode as `2[...]` (engine.io adds its own prefix later).
+  if (typeof packet !== 'string' || !packet.startsWith('2[')) return false;
+  try {
+    const data = JSON.parse(packet.slice(1)) as [string, { eventId?: unknown }?];
+    const id = streamIdOf(data[1]?.eventId);
+    return id !== null && compareStreamIds(id, lastDelivered) <= 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Ack, SocketErrorCode } from '@plaza/realtime';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+
+export class AckError extends Error {
+  constructor(
+    readonly code: SocketErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const ackError = (code: SocketErrorCode, message: string): Ack => ({ ok: false, error: { code, message } });
+
+/** The same rules as the REST pipe: whitelist, unknown fields refused, types checked. */
+export async function validatePayload<T extends object>(dto: new () => T, payload: unknown): Promise<T> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new AckError('bad_request', 'payload must be an object');
+  }
+  const instance = plainToInstance(dto, payload);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) {
+    const messages = errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
+    throw new AckError('bad_request', messages.join('; '));
+  }
+  return instance;
+}

@@ -1,0 +1,15 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@plaza/realtime';
+import type { Server, Socket } from 'socket.io';
+
+/** What the handshake establishes for a socket; clients never set any of it. */
+export interface SocketData {
+  userId: string;
+  sessionId: string | null;
+  /** The bearer token the handshake was made with; forwarded (or renewed) for commands. */
+  token: string;
+  tokenExpiresAt: number;
+  typingIn: Set<string>;
+}
+
+export type PlazaSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type PlazaServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

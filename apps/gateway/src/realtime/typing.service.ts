@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { REDIS, type Redis } from '@plaza/redis';
+import { conversationMembersKey, TypingStore, userRoom } from '@plaza/realtime';
+import { GatewayMetrics } from './gateway-metrics.service';
+import { AckError } from './socket-ack';
+import type { PlazaServer } from './socket-data';
+import { SOCKET_LIMITS, SocketRateLimiter } from './socket-rate-limiter.service';
+
+const SWEEP_MS = 500;
+
+/**
+ * Typing indicators: membership from the messaging app's read model, relayed to the other members.
+ * The deadline lives in Redis (TypingStore), so `isTyping: false` is sent by whichever gateway
+ * sees it expire, also when the typist's own gateway is gone.
+ */
+@Injectable()
+export class TypingService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TypingService.name);
+  private readonly store: TypingStore;
+  private server?: PlazaServer;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly limiter: SocketRateLimiter,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    this.store = new TypingStore(redis);
+  }
+
+  attach(server: PlazaServer): void {
+    this.server = server;
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.sweep().catch((err: Error) => this.logger.warn(`typing sweep: ${err.message}`));
+    }, SWEEP_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async start(userId: string, conversationId: string): Promise<void> {
+    // Rate limit and membership in one round trip.
+    const limitKey = this.limiter.key('typing:start', userId);
+    const results = await this.redis.multi().incr(limitKey).pexpire(limitKey, 2000).smembers(conversationMembersKey(conversationId)).exec();
+    if (Number(results?.[0]?.[1]) > SOCKET_LIMITS['typing:start']) throw new AckError('rate_limited', 'typing:start is limited to 5 per second');
+    const members = (results?.[2]?.[1] as string[] | undefined) ?? [];
+    if (!members.includes(userId)) throw new AckError('not_found', 'Conversation not found');
+    await this.store.start(conversationId, userId);
+    this.relay(members, conversationId, userId, true);
+  }
+
+  async stop(userId: string, conversationId: string): Promise<void> {
+    if (!(await this.store.stop(conversationId, userId))) return;
+    this.relay(await this.redis.smembers(conversationMembersKey(conversationId)), conversationId, userId, false);
+  }
+
+  private async sweep(): Promise<void> {
+    for (const { conversationId, userId } of await this.store.claimExpired()) {
+      this.relay(await this.redis.smembers(conversationMembersKey(conversationId)), conversationId, userId, false);
+    }
+  }
+
+  private relay(members: string[], conversationId: string, userId: string, isTyping: boolean): void {
+    const others = members.filter((m) => m !== userId);
+    if (!others.length || !this.server) return;
+    this.server.to(others.map(userRoom)).emit('typing', { conversationId, userId, isTyping });
+    this.metrics.eventsOut.inc({ event: 'typing' });
+  }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the whole monorepo (one tsc run, then @plaza/* paths rewritten to relative ones) into a
+# fresh directory and swaps it in, so a failed build never leaves a half-written dist/ behind for
+# processes that are running from it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=".build-$$"
+trap 'rm -rf "$out"' EXIT
+npx tsc -p tsconfig.build.json --outDir "$out"
+npx tsc-alias -p tsconfig.build.json --outDir "$out"
+rm -rf dist.old
+[ -d dist ] && mv dist dist.old
+mv "$out" dist
+rm -rf dist.old
