@@ -28,7 +28,14 @@ import { ProfilesController } from './profiles/profiles.controller';
 import { ProfilesRepository } from './profiles/profiles.repository';
 import { ProfilesService } from './profiles/profiles.service';
 
-const entities = [ProfileEntity, ConnectionRequestEntity, ConnectionEntity, FollowEntity, BlockEntity, ...EVENTS_ENTITIES];
+const entities = [
+  ProfileEntity,
+  ConnectionRequestEntity,
+  ConnectionEntity,
+  FollowEntity,
+  BlockEntity,
+  ...EVENTS_ENTITIES,
+];
 
 @Module({})
 export class AppModule {

@@ -1,4 +1,13 @@
-import { type ApiClient, type Member, readEventStream, registerMember, sharedPlatform, sleep, type StreamEvent, waitFor } from '@plaza/testing';
+import {
+  type ApiClient,
+  type Member,
+  readEventStream,
+  registerMember,
+  sharedPlatform,
+  sleep,
+  type StreamEvent,
+  waitFor,
+} from '@plaza/testing';
 
 /** Every graph change reaches the profiles stream exactly once, with the payload consumers rely on. */
 describe('profiles: graph events', () => {
@@ -8,13 +17,16 @@ describe('profiles: graph events', () => {
 
   it('publishes each change once, in order, with its payload', async () => {
     const [a, b]: Member[] = await Promise.all([registerMember(api), registerMember(api)]);
-    const ours = (e: StreamEvent) => Object.values(e.payload).some((v) => v === a.id) && Object.values(e.payload).some((v) => v === b.id);
+    const ours = (e: StreamEvent) =>
+      Object.values(e.payload).some((v) => v === a.id) && Object.values(e.payload).some((v) => v === b.id);
 
     expect((await api.put(`/api/follows/${b.id}`, undefined, { token: a.token })).status).toBe(204);
     expect((await api.put(`/api/follows/${b.id}`, undefined, { token: a.token })).status).toBe(204);
     expect((await api.delete(`/api/follows/${b.id}`, { token: a.token })).status).toBe(204);
     const sent = await api.post('/api/connections/requests', { userId: b.id }, { token: a.token });
-    expect((await api.post(`/api/connections/requests/${sent.body.id}/accept`, undefined, { token: b.token })).status).toBe(200);
+    expect(
+      (await api.post(`/api/connections/requests/${sent.body.id}/accept`, undefined, { token: b.token })).status,
+    ).toBe(200);
     expect((await api.delete(`/api/connections/${a.id}`, { token: b.token })).status).toBe(204);
     expect((await api.put(`/api/follows/${a.id}`, undefined, { token: b.token })).status).toBe(204);
     expect((await api.put(`/api/blocks/${b.id}`, undefined, { token: a.token })).status).toBe(204);
@@ -55,14 +67,21 @@ describe('profiles: graph events', () => {
 
   it('publishes profile.updated with the new name and headline', async () => {
     const a = await registerMember(api);
-    expect((await api.patch('/api/profiles/me', { displayName: 'New Name', headline: 'New headline' }, { token: a.token })).status).toBe(200);
+    expect(
+      (await api.patch('/api/profiles/me', { displayName: 'New Name', headline: 'New headline' }, { token: a.token }))
+        .status,
+    ).toBe(200);
     const updates = await waitFor(
       async () => {
-        const events = (await readEventStream(platform.env.REDIS_URL, stream)).filter((e) => e.name === 'profile.updated' && e.payload.userId === a.id);
+        const events = (await readEventStream(platform.env.REDIS_URL, stream)).filter(
+          (e) => e.name === 'profile.updated' && e.payload.userId === a.id,
+        );
         return events.length ? events : null;
       },
       { timeoutMs: 5000, message: 'profile.updated' },
     );
-    expect(updates.map((e) => e.payload)).toEqual([{ userId: a.id, handle: a.handle, displayName: 'New Name', headline: 'New headline' }]);
+    expect(updates.map((e) => e.payload)).toEqual([
+      { userId: a.id, handle: a.handle, displayName: 'New Name', headline: 'New headline' },
+    ]);
   });
 });

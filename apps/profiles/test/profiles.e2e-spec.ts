@@ -1,4 +1,12 @@
-import { type ApiClient, type Member, registerMember, registerUser, sharedPlatform, uniqueSuffix, waitFor } from '@plaza/testing';
+import {
+  type ApiClient,
+  type Member,
+  registerMember,
+  registerUser,
+  sharedPlatform,
+  uniqueSuffix,
+  waitFor,
+} from '@plaza/testing';
 
 /** Profiles: reading, editing, limits, lazy creation, search. Everything through the gateways. */
 describe('profiles: read, edit, search', () => {
@@ -23,7 +31,9 @@ describe('profiles: read, edit, search', () => {
       ['PUT', `/api/follows/${alice.id}`],
       ['DELETE', `/api/blocks/${alice.id}`],
     ]) {
-      const res = await api.request(method, path, method === 'PATCH' || method === 'POST' ? {} : undefined, { token: 'not-a-token' });
+      const res = await api.request(method, path, method === 'PATCH' || method === 'POST' ? {} : undefined, {
+        token: 'not-a-token',
+      });
       expect({ path, status: res.status }).toEqual({ path, status: 401 });
       expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     }
@@ -65,7 +75,12 @@ describe('profiles: read, edit, search', () => {
   it('PATCH /api/profiles/me updates any subset of fields and answers the Profile', async () => {
     const res = await api.patch(
       '/api/profiles/me',
-      { headline: '  Staff engineer at Plaza  ', bio: 'Builds graphs.', location: 'Lisbon', skills: ['TypeScript', 'PostgreSQL', 'typescript'] },
+      {
+        headline: '  Staff engineer at Plaza  ',
+        bio: 'Builds graphs.',
+        location: 'Lisbon',
+        skills: ['TypeScript', 'PostgreSQL', 'typescript'],
+      },
       { token: alice.token },
     );
     expect(res.status).toBe(200);
@@ -82,7 +97,11 @@ describe('profiles: read, edit, search', () => {
     expect(name.body).toMatchObject({ displayName: 'Alice A.', headline: 'Staff engineer at Plaza' });
     const seen = await other.get(`/api/profiles/${alice.handle}`, { token: bob.token });
     expect(seen.status).toBe(200);
-    expect(seen.body).toMatchObject({ displayName: 'Alice A.', location: 'Lisbon', skills: ['TypeScript', 'PostgreSQL'] });
+    expect(seen.body).toMatchObject({
+      displayName: 'Alice A.',
+      location: 'Lisbon',
+      skills: ['TypeScript', 'PostgreSQL'],
+    });
   });
 
   it.each([
@@ -105,23 +124,38 @@ describe('profiles: read, edit, search', () => {
   });
 
   it('accepts fields exactly at their limits', async () => {
-    const body = { displayName: 'd'.repeat(80), headline: 'h'.repeat(160), bio: 'b'.repeat(2000), skills: Array.from({ length: 50 }, (_, i) => `${'s'.repeat(48)}${i}`.slice(-50)) };
+    const body = {
+      displayName: 'd'.repeat(80),
+      headline: 'h'.repeat(160),
+      bio: 'b'.repeat(2000),
+      skills: Array.from({ length: 50 }, (_, i) => `${'s'.repeat(48)}${i}`.slice(-50)),
+    };
     const res = await api.patch('/api/profiles/me', body, { token: bob.token });
     expect(res.status).toBe(200);
     expect(res.body.bio).toHaveLength(2000);
     expect(res.body.skills).toHaveLength(50);
-    await api.patch('/api/profiles/me', { displayName: bob.displayName, headline: '', bio: '', skills: [] }, { token: bob.token });
+    await api.patch(
+      '/api/profiles/me',
+      { displayName: bob.displayName, headline: '', bio: '', skills: [] },
+      { token: bob.token },
+    );
   });
 
   it('stores SQL-like and markup text as text, and finds it as text', async () => {
     const carol = await registerMember(api);
     const nasty = `Robert'); DROP TABLE profiles.profiles;-- %_\\ <script>`;
-    const res = await api.patch('/api/profiles/me', { headline: nasty, skills: ["' OR 1=1 --"] }, { token: carol.token });
+    const res = await api.patch(
+      '/api/profiles/me',
+      { headline: nasty, skills: ["' OR 1=1 --"] },
+      { token: carol.token },
+    );
     expect(res.status).toBe(200);
     expect(res.body.headline).toBe(nasty);
     const seen = await api.get(`/api/profiles/${carol.handle}`, { token: alice.token });
     expect(seen.body).toMatchObject({ headline: nasty, skills: ["' OR 1=1 --"] });
-    const found = await api.get(`/api/profiles?q=${encodeURIComponent("drop table profiles.profiles;-- %_\\")}`, { token: alice.token });
+    const found = await api.get(`/api/profiles?q=${encodeURIComponent('drop table profiles.profiles;-- %_\\')}`, {
+      token: alice.token,
+    });
     expect(found.status).toBe(200);
     expect(found.body.items.map((p: { id: string }) => p.id)).toEqual([carol.id]);
     // `%` and `_` are literal: a bare wildcard finds only text that contains it.
@@ -131,7 +165,9 @@ describe('profiles: read, edit, search', () => {
 
   it('answers 404 for an unknown or malformed handle', async () => {
     expect((await api.get('/api/profiles/no_such_handle_here', { token: alice.token })).status).toBe(404);
-    expect((await api.get(`/api/profiles/${encodeURIComponent("x' OR '1'='1")}`, { token: alice.token })).status).toBe(404);
+    expect((await api.get(`/api/profiles/${encodeURIComponent("x' OR '1'='1")}`, { token: alice.token })).status).toBe(
+      404,
+    );
   });
 
   describe('search', () => {
@@ -173,10 +209,10 @@ describe('profiles: read, edit, search', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await api.get(
-          `/api/profiles?q=quasar${s}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
-          { token: alice.token },
-        );
+        const res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } =
+          await api.get(`/api/profiles?q=quasar${s}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+            token: alice.token,
+          });
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(1);
         seen.push(...res.body.items.map((p) => p.id));
@@ -190,7 +226,14 @@ describe('profiles: read, edit, search', () => {
       const page = await api.get('/api/profiles', { token: alice.token });
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(20);
-      for (const q of ['limit=101', 'limit=0', 'limit=abc', 'cursor=not-a-cursor', `cursor=${Buffer.from('{"t":"x"}').toString('base64url')}`, 'unknown=1']) {
+      for (const q of [
+        'limit=101',
+        'limit=0',
+        'limit=abc',
+        'cursor=not-a-cursor',
+        `cursor=${Buffer.from('{"t":"x"}').toString('base64url')}`,
+        'unknown=1',
+      ]) {
         const res = await api.get(`/api/profiles?q=a&${q}`, { token: alice.token });
         expect({ q, status: res.status }).toEqual({ q, status: 400 });
       }
@@ -200,7 +243,9 @@ describe('profiles: read, edit, search', () => {
       const [x, y] = await Promise.all([registerMember(api), registerMember(api)]);
       const tag = `blk${uniqueSuffix()}`;
       await Promise.all([x, y].map((m) => api.patch('/api/profiles/me', { headline: tag }, { token: m.token })));
-      expect(new Set(ids(await api.get(`/api/profiles?q=${tag}`, { token: alice.token })))).toEqual(new Set([x.id, y.id]));
+      expect(new Set(ids(await api.get(`/api/profiles?q=${tag}`, { token: alice.token })))).toEqual(
+        new Set([x.id, y.id]),
+      );
       expect((await api.put(`/api/blocks/${alice.id}`, undefined, { token: x.token })).status).toBe(204);
       expect((await api.put(`/api/blocks/${y.id}`, undefined, { token: alice.token })).status).toBe(204);
       expect(ids(await api.get(`/api/profiles?q=${tag}`, { token: alice.token }))).toEqual([]);

@@ -41,7 +41,13 @@ export async function registerMember(api: ApiClient, overrides: RegisterOverride
     if (res.status !== 200) throw new Error(`GET /api/profiles/me answered ${res.status}: ${JSON.stringify(res.body)}`);
     profile = res.body;
   }
-  return { id: registered.user.id, token, handle: profile.handle, displayName: profile.displayName, email: registered.email };
+  return {
+    id: registered.user.id,
+    token,
+    handle: profile.handle,
+    displayName: profile.displayName,
+    email: registered.email,
+  };
 }
 
 export interface StreamEvent {

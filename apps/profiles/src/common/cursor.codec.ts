@@ -26,9 +26,12 @@ export function decodeCursor<T extends Record<string, string | number>>(
     throw invalid();
   }
   if (!parsed || typeof parsed !== 'object') throw invalid();
-  for (const [key, type] of Object.entries(shape) as Array<[string, CursorField]>) {
+  for (const [key, type] of Object.entries<CursorField>(shape)) {
     const value = (parsed as Record<string, unknown>)[key];
-    const ok = type instanceof RegExp ? typeof value === 'string' && type.test(value) : typeof value === type && (type !== 'number' || Number.isInteger(value));
+    const ok =
+      type instanceof RegExp
+        ? typeof value === 'string' && type.test(value)
+        : typeof value === type && (type !== 'number' || Number.isInteger(value));
     if (!ok) throw invalid();
   }
   return parsed as T;

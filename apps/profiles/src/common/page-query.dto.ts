@@ -15,7 +15,7 @@ export class PageQueryDto {
   @Max(MAX_LIMIT)
   limit: number = DEFAULT_LIMIT;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s `nextCursor`' })
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`" })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -23,7 +23,11 @@ export class PageQueryDto {
 }
 
 /** Splits a `limit + 1` fetch into the page and whether another page exists. */
-export function pageOf<T>(rows: T[], limit: number, keyOf: (last: T) => string): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (last: T) => string,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? keyOf(items[items.length - 1]) : null };
 }

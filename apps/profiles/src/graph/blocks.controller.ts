@@ -1,5 +1,11 @@
 import { Controller, Delete, HttpCode, HttpStatus, Param, ParseUUIDPipe, Put, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
@@ -14,7 +20,9 @@ export class BlocksController {
 
   @Put(':userId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Block a user (idempotent): removes the connection, follows both ways and pending requests' })
+  @ApiOperation({
+    summary: 'Block a user (idempotent): removes the connection, follows both ways and pending requests',
+  })
   @ApiNoContentResponse({ description: 'Blocked' })
   @ApiBadRequestResponse({ description: 'Invalid id, or yourself' })
   @ApiNotFoundResponse({ description: 'No such user' })

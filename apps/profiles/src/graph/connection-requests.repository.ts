@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ConnectionRequestEntity, ConnectionRequestStatus } from './connection-request.entity';
 
-export type ConnectionRequestRecord = Pick<ConnectionRequestEntity, 'id' | 'fromUserId' | 'toUserId' | 'status' | 'createdAt'> & {
+export type ConnectionRequestRecord = Pick<
+  ConnectionRequestEntity,
+  'id' | 'fromUserId' | 'toUserId' | 'status' | 'createdAt'
+> & {
   /** created_at with its full microsecond precision, for keyset cursors (a Date keeps only ms). */
   createdAtExact: string;
 };
@@ -21,7 +24,14 @@ export const EXACT_TIME = (column: string) => `to_char(${column} AT TIME ZONE 'U
 const COLUMNS = `r.id, r.from_user_id, r.to_user_id, r.status, r.created_at, ${EXACT_TIME('r.created_at')} AS created_at_exact`;
 
 function toRecord(row: RequestRow): ConnectionRequestRecord {
-  return { id: row.id, fromUserId: row.from_user_id, toUserId: row.to_user_id, status: row.status, createdAt: row.created_at, createdAtExact: row.created_at_exact };
+  return {
+    id: row.id,
+    fromUserId: row.from_user_id,
+    toUserId: row.to_user_id,
+    status: row.status,
+    createdAt: row.created_at,
+    createdAtExact: row.created_at_exact,
+  };
 }
 
 @Injectable()
@@ -29,48 +39,60 @@ export class ConnectionRequestsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findById(id: string, manager?: EntityManager): Promise<ConnectionRequestRecord | null> {
-    const rows = (await (manager ?? this.dataSource).query(`SELECT ${COLUMNS} FROM profiles.connection_requests r WHERE r.id = $1`, [id])) as RequestRow[];
+    const rows = await (manager ?? this.dataSource).query<RequestRow[]>(
+      `SELECT ${COLUMNS} FROM profiles.connection_requests r WHERE r.id = $1`,
+      [id],
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** The pending request between two users, whichever direction. */
   async findPendingBetween(manager: EntityManager, a: string, b: string): Promise<ConnectionRequestRecord | null> {
-    const rows = (await manager.query(
+    const rows = await manager.query<RequestRow[]>(
       `SELECT ${COLUMNS} FROM profiles.connection_requests r
        WHERE LEAST(r.from_user_id, r.to_user_id) = LEAST($1::uuid, $2::uuid)
          AND GREATEST(r.from_user_id, r.to_user_id) = GREATEST($1::uuid, $2::uuid) AND r.status = 'pending'`,
       [a, b],
-    )) as RequestRow[];
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async insertPending(manager: EntityManager, id: string, fromUserId: string, toUserId: string): Promise<ConnectionRequestRecord> {
-    const rows = (await manager.query(
+  async insertPending(
+    manager: EntityManager,
+    id: string,
+    fromUserId: string,
+    toUserId: string,
+  ): Promise<ConnectionRequestRecord> {
+    const rows = await manager.query<RequestRow[]>(
       `INSERT INTO profiles.connection_requests AS r (id, from_user_id, to_user_id, status) VALUES ($1, $2, $3, 'pending')
        RETURNING ${COLUMNS}`,
       [id, fromUserId, toUserId],
-    )) as RequestRow[];
+    );
     return toRecord(rows[0]);
   }
 
   /** Answers a pending request; null when it was not pending any more. */
-  async resolve(manager: EntityManager, id: string, status: Exclude<ConnectionRequestStatus, 'pending'>): Promise<ConnectionRequestRecord | null> {
-    const [rows] = (await manager.query(
+  async resolve(
+    manager: EntityManager,
+    id: string,
+    status: Exclude<ConnectionRequestStatus, 'pending'>,
+  ): Promise<ConnectionRequestRecord | null> {
+    const [rows] = await manager.query<[RequestRow[], number]>(
       `UPDATE profiles.connection_requests r SET status = $2, responded_at = now() WHERE r.id = $1 AND r.status = 'pending'
        RETURNING ${COLUMNS}`,
       [id, status],
-    )) as [RequestRow[], number];
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** Cancels whatever is pending between two users (a block). */
   async cancelPendingBetween(manager: EntityManager, a: string, b: string): Promise<number> {
-    const [, affected] = (await manager.query(
+    const [, affected] = await manager.query<[unknown[], number]>(
       `UPDATE profiles.connection_requests SET status = 'cancelled', responded_at = now()
        WHERE LEAST(from_user_id, to_user_id) = LEAST($1::uuid, $2::uuid)
          AND GREATEST(from_user_id, to_user_id) = GREATEST($1::uuid, $2::uuid) AND status = 'pending'`,
       [a, b],
-    )) as [unknown[], number];
+    );
     return affected;
   }
 
@@ -88,12 +110,12 @@ export class ConnectionRequestsRepository {
       params.push(after.createdAt, after.id);
       keyset = `AND (r.created_at, r.id) < ($3::timestamp AT TIME ZONE 'UTC', $4::uuid)`;
     }
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<RequestRow[]>(
       `SELECT ${COLUMNS} FROM profiles.connection_requests r
        WHERE r.${column} = $1 AND r.status = 'pending' ${keyset}
        ORDER BY r.created_at DESC, r.id DESC LIMIT $2`,
       params,
-    )) as RequestRow[];
+    );
     return rows.map(toRecord);
   }
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -16,7 +29,12 @@ import { PageQueryDto } from '../common/page-query.dto';
 import { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
 import { ConnectionsService } from './connections.service';
-import { ConnectionRequestDto, ConnectionRequestPageDto, CreateConnectionRequestDto, ListConnectionRequestsQueryDto } from './dto/connection-request.dto';
+import {
+  ConnectionRequestDto,
+  ConnectionRequestPageDto,
+  CreateConnectionRequestDto,
+  ListConnectionRequestsQueryDto,
+} from './dto/connection-request.dto';
 
 @ApiTags('connections')
 @Authenticated()
@@ -26,9 +44,14 @@ export class ConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}
 
   @Post('requests')
-  @ApiOperation({ summary: 'Ask a user to connect; if they already asked you, their request is accepted instead (200)' })
+  @ApiOperation({
+    summary: 'Ask a user to connect; if they already asked you, their request is accepted instead (200)',
+  })
   @ApiCreatedResponse({ type: ConnectionRequestDto, description: 'A new pending request' })
-  @ApiOkResponse({ type: ConnectionRequestDto, description: "They had asked you: their request, now accepted; you are connected" })
+  @ApiOkResponse({
+    type: ConnectionRequestDto,
+    description: 'They had asked you: their request, now accepted; you are connected',
+  })
   @ApiBadRequestResponse({ description: 'Invalid userId, or yourself' })
   @ApiNotFoundResponse({ description: 'No such user (or they blocked you)' })
   @ApiConflictResponse({ description: 'Already connected, a request is already pending, or you blocked them' })
@@ -45,7 +68,10 @@ export class ConnectionsController {
   @Get('requests')
   @ApiOperation({ summary: 'Pending requests to you (incoming, default) or from you (outgoing), newest first' })
   @ApiOkResponse({ type: ConnectionRequestPageDto })
-  listRequests(@CurrentUser() user: Principal, @Query() query: ListConnectionRequestsQueryDto): Promise<ConnectionRequestPageDto> {
+  listRequests(
+    @CurrentUser() user: Principal,
+    @Query() query: ListConnectionRequestsQueryDto,
+  ): Promise<ConnectionRequestPageDto> {
     return this.connections.listRequests(user, query);
   }
 

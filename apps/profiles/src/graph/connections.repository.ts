@@ -21,29 +21,36 @@ export class ConnectionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async areConnected(manager: EntityManager, a: string, b: string): Promise<boolean> {
-    const rows = (await manager.query(`SELECT 1 FROM profiles.connections WHERE user_id = $1 AND peer_id = $2`, [a, b])) as unknown[];
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM profiles.connections WHERE user_id = $1 AND peer_id = $2`,
+      [a, b],
+    );
     return rows.length > 0;
   }
 
   async insertPair(manager: EntityManager, a: string, b: string): Promise<boolean> {
-    const rows = (await manager.query(
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO profiles.connections (user_id, peer_id) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING RETURNING user_id`,
       [a, b],
-    )) as unknown[];
+    );
     return rows.length === 2;
   }
 
   /** True when a connection existed and is gone. */
   async deletePair(manager: EntityManager, a: string, b: string): Promise<boolean> {
-    const [, affected] = (await manager.query(
+    const [, affected] = await manager.query<[unknown[], number]>(
       `DELETE FROM profiles.connections WHERE (user_id = $1 AND peer_id = $2) OR (user_id = $2 AND peer_id = $1)`,
       [a, b],
-    )) as [unknown[], number];
+    );
     return affected > 0;
   }
 
   /** The user's connections, most recent first, leaving out anyone with a block either way. */
-  async list(userId: string, after: { createdAt: string; peerId: string } | null, limit: number): Promise<ConnectionListItem[]> {
+  async list(
+    userId: string,
+    after: { createdAt: string; peerId: string } | null,
+    limit: number,
+  ): Promise<ConnectionListItem[]> {
     const params: unknown[] = [userId, limit];
     let keyset = '';
     if (after) {
@@ -51,14 +58,14 @@ export class ConnectionsRepository {
       keyset = `AND (c.created_at, c.peer_id) < ($3::timestamp AT TIME ZONE 'UTC', $4::uuid)`;
     }
     // Blocks delete connections; the filter only guards against a read racing a block.
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ peer_id: string; created_at: string }>>(
       `SELECT c.peer_id, ${EXACT_TIME('c.created_at')} AS created_at FROM profiles.connections c
        WHERE c.user_id = $1 ${keyset}
          AND NOT EXISTS (SELECT 1 FROM profiles.blocks b
            WHERE (b.blocker_id = c.peer_id AND b.blocked_id = $1) OR (b.blocker_id = $1 AND b.blocked_id = c.peer_id))
        ORDER BY c.created_at DESC, c.peer_id DESC LIMIT $2`,
       params,
-    )) as Array<{ peer_id: string; created_at: string }>;
+    );
     return rows.map((r) => ({ peerId: r.peer_id, createdAt: r.created_at }));
   }
 
@@ -74,7 +81,7 @@ export class ConnectionsRepository {
       params.push(after.tier, after.mutual, after.userId);
       keyset = `WHERE (s.tier, -s.mutual, s.user_id) > ($3::int, -$4::int, $5::uuid)`;
     }
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ user_id: string; tier: number; mutual: number }>>(
       `WITH second AS (
          SELECT c2.peer_id AS user_id, count(*)::int AS mutual
          FROM profiles.connections c1
@@ -102,7 +109,7 @@ export class ConnectionsRepository {
        ) s ${keyset}
        ORDER BY s.tier, s.mutual DESC, s.user_id LIMIT $2`,
       params,
-    )) as Array<{ user_id: string; tier: number; mutual: number }>;
+    );
     return rows.map((r) => ({ userId: r.user_id, tier: r.tier, mutual: r.mutual }));
   }
 }

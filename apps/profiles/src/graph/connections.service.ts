@@ -12,7 +12,11 @@ import { ProfilesService } from '../profiles/profiles.service';
 import { BlocksRepository } from './blocks.repository';
 import { type ConnectionRequestRecord, ConnectionRequestsRepository } from './connection-requests.repository';
 import { ConnectionsRepository } from './connections.repository';
-import type { ConnectionRequestDto, ConnectionRequestPageDto, ListConnectionRequestsQueryDto } from './dto/connection-request.dto';
+import type {
+  ConnectionRequestDto,
+  ConnectionRequestPageDto,
+  ListConnectionRequestsQueryDto,
+} from './dto/connection-request.dto';
 import { GraphEdgesService } from './graph-edges.service';
 
 export interface RequestOutcome {
@@ -21,7 +25,13 @@ export interface RequestOutcome {
 }
 
 function toDto(r: ConnectionRequestRecord): ConnectionRequestDto {
-  return { id: r.id, fromUserId: r.fromUserId, toUserId: r.toUserId, status: r.status, createdAt: r.createdAt.toISOString() };
+  return {
+    id: r.id,
+    fromUserId: r.fromUserId,
+    toUserId: r.toUserId,
+    status: r.status,
+    createdAt: r.createdAt.toISOString(),
+  };
 }
 
 @Injectable()
@@ -48,8 +58,10 @@ export class ConnectionsService {
     return this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, me, toUserId);
       if (await this.blocks.isBlocked(toUserId, me, manager)) throw new NotFoundException('User not found');
-      if (await this.blocks.isBlocked(me, toUserId, manager)) throw new ConflictException('You have blocked this user; unblock them first');
-      if (await this.connections.areConnected(manager, me, toUserId)) throw new ConflictException('You are already connected');
+      if (await this.blocks.isBlocked(me, toUserId, manager))
+        throw new ConflictException('You have blocked this user; unblock them first');
+      if (await this.connections.areConnected(manager, me, toUserId))
+        throw new ConflictException('You are already connected');
       const pending = await this.requests.findPendingBetween(manager, me, toUserId);
       if (pending?.fromUserId === me) throw new ConflictException('A connection request is already pending');
       if (pending) {
@@ -74,10 +86,12 @@ export class ConnectionsService {
   /** Only the sender may withdraw; a request that is not theirs or not pending is 404. */
   async withdraw(caller: Principal, requestId: string): Promise<void> {
     const request = await this.requests.findById(requestId);
-    if (!request || request.fromUserId !== caller.userId || request.status !== 'pending') throw new NotFoundException('Connection request not found');
+    if (!request || request.fromUserId !== caller.userId || request.status !== 'pending')
+      throw new NotFoundException('Connection request not found');
     await this.dataSource.transaction(async (manager) => {
       await this.profiles.lockPair(manager, request.fromUserId, request.toUserId);
-      if (!(await this.requests.resolve(manager, requestId, 'withdrawn'))) throw new NotFoundException('Connection request not found');
+      if (!(await this.requests.resolve(manager, requestId, 'withdrawn')))
+        throw new NotFoundException('Connection request not found');
     });
   }
 
@@ -86,20 +100,31 @@ export class ConnectionsService {
     if (userId === caller.userId) throw new BadRequestException('You cannot be connected to yourself');
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
-      if (!(await this.edges.disconnect(manager, caller.userId, userId))) throw new NotFoundException('Connection not found');
+      if (!(await this.edges.disconnect(manager, caller.userId, userId)))
+        throw new NotFoundException('Connection not found');
     });
   }
 
   async listRequests(caller: Principal, query: ListConnectionRequestsQueryDto): Promise<ConnectionRequestPageDto> {
     const after = decodeCursor<{ c: string; i: string }>(query.cursor, { c: CURSOR_TIME, i: CURSOR_UUID });
-    const rows = await this.requests.listPending(caller.userId, query.direction, after && { createdAt: after.c, id: after.i }, query.limit + 1);
+    const rows = await this.requests.listPending(
+      caller.userId,
+      query.direction,
+      after && { createdAt: after.c, id: after.i },
+      query.limit + 1,
+    );
     const page = pageOf(rows, query.limit, (last) => encodeCursor({ c: last.createdAtExact, i: last.id }));
     const otherOf = (r: ConnectionRequestRecord) => (query.direction === 'incoming' ? r.fromUserId : r.toUserId);
     const others = new Map((await this.profiles.findManyByIds(page.items.map(otherOf))).map((p) => [p.userId, p]));
     return {
       items: page.items.map((r) => {
         const other = others.get(otherOf(r));
-        return { ...toDto(r), ...(other && { user: { id: other.userId, handle: other.handle, displayName: other.displayName, headline: other.headline } }) };
+        return {
+          ...toDto(r),
+          ...(other && {
+            user: { id: other.userId, handle: other.handle, displayName: other.displayName, headline: other.headline },
+          }),
+        };
       }),
       nextCursor: page.nextCursor,
     };
@@ -107,19 +132,36 @@ export class ConnectionsService {
 
   async listConnections(caller: Principal, query: PageQueryDto): Promise<ProfilePageDto> {
     const after = decodeCursor<{ c: string; u: string }>(query.cursor, { c: CURSOR_TIME, u: CURSOR_UUID });
-    const rows = await this.connections.list(caller.userId, after && { createdAt: after.c, peerId: after.u }, query.limit + 1);
+    const rows = await this.connections.list(
+      caller.userId,
+      after && { createdAt: after.c, peerId: after.u },
+      query.limit + 1,
+    );
     const page = pageOf(rows, query.limit, (last) => encodeCursor({ c: last.createdAt, u: last.peerId }));
-    return { items: await this.profilesService.presentIds(caller.userId, page.items.map((r) => r.peerId)), nextCursor: page.nextCursor };
+    return {
+      items: await this.profilesService.presentIds(
+        caller.userId,
+        page.items.map((r) => r.peerId),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** Only the recipient may answer (others: 404, the request's existence is not theirs to know). */
-  private async answer(caller: Principal, requestId: string, status: 'accepted' | 'declined'): Promise<ConnectionRequestDto> {
+  private async answer(
+    caller: Principal,
+    requestId: string,
+    status: 'accepted' | 'declined',
+  ): Promise<ConnectionRequestDto> {
     const request = await this.requests.findById(requestId);
     if (!request || request.toUserId !== caller.userId) throw new NotFoundException('Connection request not found');
     return this.dataSource.transaction(async (manager) => {
       await this.profiles.lockPair(manager, request.fromUserId, request.toUserId);
       const answered = await this.requests.resolve(manager, requestId, status);
-      if (!answered) throw new ConflictException(`The connection request is already ${(await this.requests.findById(requestId, manager))?.status ?? 'gone'}`);
+      if (!answered)
+        throw new ConflictException(
+          `The connection request is already ${(await this.requests.findById(requestId, manager))?.status ?? 'gone'}`,
+        );
       if (status === 'accepted') await this.edges.connect(manager, request.fromUserId, request.toUserId, request.id);
       return toDto(answered);
     });

@@ -1,5 +1,12 @@
 import { Controller, Delete, HttpCode, HttpStatus, Param, ParseUUIDPipe, Put, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
@@ -29,7 +36,9 @@ export class FollowsController {
   @ApiNoContentResponse({ description: 'Not following' })
   @ApiBadRequestResponse({ description: 'Invalid id, or yourself' })
   @ApiNotFoundResponse({ description: 'No such user (or they blocked you)' })
-  @ApiConflictResponse({ description: 'You are connected: connections follow each other, remove the connection instead' })
+  @ApiConflictResponse({
+    description: 'You are connected: connections follow each other, remove the connection instead',
+  })
   unfollow(@CurrentUser() user: Principal, @Param('userId', ParseUUIDPipe) userId: string): Promise<void> {
     return this.follows.unfollow(user, userId);
   }

@@ -24,7 +24,8 @@ export class FollowsService {
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
       if (await this.blocks.isBlocked(userId, caller.userId, manager)) throw new NotFoundException('User not found');
-      if (await this.blocks.isBlocked(caller.userId, userId, manager)) throw new ConflictException('You have blocked this user; unblock them first');
+      if (await this.blocks.isBlocked(caller.userId, userId, manager))
+        throw new ConflictException('You have blocked this user; unblock them first');
       await this.edges.follow(manager, caller.userId, userId);
     });
   }

@@ -50,11 +50,20 @@ export class GraphEdgesService {
   }
 
   /** Idempotent; true when the edge is new. */
-  async follow(manager: EntityManager, followerId: string, followeeId: string, viaConnection = false): Promise<boolean> {
+  async follow(
+    manager: EntityManager,
+    followerId: string,
+    followeeId: string,
+    viaConnection = false,
+  ): Promise<boolean> {
     if (!(await this.follows.insert(manager, followerId, followeeId))) return false;
     await this.profiles.adjustCounters(manager, followerId, { following: 1 });
     await this.profiles.adjustCounters(manager, followeeId, { followers: 1 });
-    await this.outbox.publish(manager, 'follow.created', { followerId, followeeId, ...(viaConnection ? { viaConnection } : {}) });
+    await this.outbox.publish(manager, 'follow.created', {
+      followerId,
+      followeeId,
+      ...(viaConnection ? { viaConnection } : {}),
+    });
     return true;
   }
 

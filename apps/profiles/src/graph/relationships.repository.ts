@@ -21,7 +21,17 @@ export class RelationshipsRepository {
   async factsFor(viewerId: string, subjectIds: readonly string[]): Promise<Map<string, RelationshipFacts>> {
     const facts = new Map<string, RelationshipFacts>();
     if (!subjectIds.length) return facts;
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<
+      Array<{
+        id: string;
+        connected: boolean;
+        pending_from: string | null;
+        following: boolean;
+        followed_by: boolean;
+        blocked: boolean;
+        blocked_by: boolean;
+      }>
+    >(
       `SELECT u.id,
          EXISTS (SELECT 1 FROM profiles.connections c WHERE c.user_id = $1 AND c.peer_id = u.id) AS connected,
          (SELECT r.from_user_id FROM profiles.connection_requests r
@@ -33,7 +43,7 @@ export class RelationshipsRepository {
          EXISTS (SELECT 1 FROM profiles.blocks b WHERE b.blocker_id = u.id AND b.blocked_id = $1) AS blocked_by
        FROM unnest($2::uuid[]) AS u(id)`,
       [viewerId, subjectIds],
-    )) as Array<{ id: string; connected: boolean; pending_from: string | null; following: boolean; followed_by: boolean; blocked: boolean; blocked_by: boolean }>;
+    );
     for (const r of rows) {
       facts.set(r.id, {
         connected: r.connected,

@@ -16,9 +16,23 @@ export class SuggestionsService {
 
   async suggest(caller: Principal, query: PageQueryDto): Promise<ProfilePageDto> {
     await this.profiles.ensureProfile(caller);
-    const after = decodeCursor<{ t: number; m: number; u: string }>(query.cursor, { t: 'number', m: 'number', u: CURSOR_UUID });
-    const rows = await this.connections.suggestions(caller.userId, after && { tier: after.t, mutual: after.m, userId: after.u }, query.limit + 1);
+    const after = decodeCursor<{ t: number; m: number; u: string }>(query.cursor, {
+      t: 'number',
+      m: 'number',
+      u: CURSOR_UUID,
+    });
+    const rows = await this.connections.suggestions(
+      caller.userId,
+      after && { tier: after.t, mutual: after.m, userId: after.u },
+      query.limit + 1,
+    );
     const page = pageOf(rows, query.limit, (last) => encodeCursor({ t: last.tier, m: last.mutual, u: last.userId }));
-    return { items: await this.profiles.presentIds(caller.userId, page.items.map((r) => r.userId)), nextCursor: page.nextCursor };
+    return {
+      items: await this.profiles.presentIds(
+        caller.userId,
+        page.items.map((r) => r.userId),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 }

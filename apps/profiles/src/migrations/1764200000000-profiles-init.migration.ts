@@ -36,7 +36,9 @@ export class ProfilesInit1764200000000 implements MigrationInterface {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await runner.query(`CREATE UNIQUE INDEX profiles_handle ON profiles.profiles (handle)`);
-    await runner.query(`CREATE INDEX profiles_display_name_prefix ON profiles.profiles (lower(display_name) text_pattern_ops)`);
+    await runner.query(
+      `CREATE INDEX profiles_display_name_prefix ON profiles.profiles (lower(display_name) text_pattern_ops)`,
+    );
     await runner.query(`CREATE INDEX profiles_search_trgm ON profiles.profiles USING gin (search_text gin_trgm_ops)`);
 
     await runner.query(`CREATE TABLE profiles.connection_requests (
@@ -64,7 +66,9 @@ export class ProfilesInit1764200000000 implements MigrationInterface {
       PRIMARY KEY (user_id, peer_id),
       CHECK (user_id <> peer_id)
     )`);
-    await runner.query(`CREATE INDEX connections_recent ON profiles.connections (user_id, created_at DESC, peer_id DESC)`);
+    await runner.query(
+      `CREATE INDEX connections_recent ON profiles.connections (user_id, created_at DESC, peer_id DESC)`,
+    );
 
     await runner.query(`CREATE TABLE profiles.follows (
       follower_id uuid NOT NULL REFERENCES profiles.profiles (user_id),

@@ -4,7 +4,11 @@ import type { ProfileRecord } from './profiles.repository';
 
 const SELF: RelationshipDto = { connection: 'none', following: false, followedBy: false, blocked: false };
 
-export function toRelationship(viewerId: string, subjectId: string, facts: RelationshipFacts | undefined): RelationshipDto {
+export function toRelationship(
+  viewerId: string,
+  subjectId: string,
+  facts: RelationshipFacts | undefined,
+): RelationshipDto {
   if (viewerId === subjectId || !facts) return { ...SELF };
   let connection: ConnectionState = 'none';
   if (facts.connected) connection = 'connected';

@@ -21,7 +21,9 @@ export class ProfilesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Search profiles by handle, display name, headline or skill (never anyone with a block either way)' })
+  @ApiOperation({
+    summary: 'Search profiles by handle, display name, headline or skill (never anyone with a block either way)',
+  })
   @ApiOkResponse({ type: ProfilePageDto })
   @ApiBadRequestResponse({ description: 'Invalid limit, cursor or query' })
   search(@CurrentUser() user: Principal, @Query() query: SearchProfilesQueryDto): Promise<ProfilePageDto> {
@@ -44,7 +46,9 @@ export class ProfilesController {
   }
 
   @Get('me/suggestions')
-  @ApiOperation({ summary: 'People you may know: second-degree connections (most mutual connections first), then your followers' })
+  @ApiOperation({
+    summary: 'People you may know: second-degree connections (most mutual connections first), then your followers',
+  })
   @ApiOkResponse({ type: ProfilePageDto })
   suggest(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<ProfilePageDto> {
     return this.suggestions.suggest(user, query);

@@ -76,28 +76,34 @@ export class ProfilesRepository {
   }
 
   async findById(userId: string, manager?: EntityManager): Promise<ProfileRecord | null> {
-    const rows = (await this.q(manager).query(`SELECT ${PROFILE_COLUMNS} FROM profiles.profiles p WHERE p.user_id = $1`, [userId])) as ProfileRow[];
+    const rows = await this.q(manager).query<ProfileRow[]>(
+      `SELECT ${PROFILE_COLUMNS} FROM profiles.profiles p WHERE p.user_id = $1`,
+      [userId],
+    );
     return rows[0] ? toProfileRecord(rows[0]) : null;
   }
 
   async exists(userId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM profiles.profiles WHERE user_id = $1`, [userId])) as unknown[];
+    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM profiles.profiles WHERE user_id = $1`, [userId]);
     return rows.length > 0;
   }
 
   async findByHandle(handle: string): Promise<ProfileRecord | null> {
-    const rows = (await this.dataSource.query(`SELECT ${PROFILE_COLUMNS} FROM profiles.profiles p WHERE p.handle = $1`, [handle])) as ProfileRow[];
+    const rows = await this.dataSource.query<ProfileRow[]>(
+      `SELECT ${PROFILE_COLUMNS} FROM profiles.profiles p WHERE p.handle = $1`,
+      [handle],
+    );
     return rows[0] ? toProfileRecord(rows[0]) : null;
   }
 
   /** Profiles of `ids`, in the order given (missing ones left out). */
   async findManyByIds(ids: readonly string[]): Promise<ProfileRecord[]> {
     if (!ids.length) return [];
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ProfileRow[]>(
       `SELECT ${PROFILE_COLUMNS} FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)
        JOIN profiles.profiles p ON p.user_id = u.id ORDER BY u.n`,
       [ids],
-    )) as ProfileRow[];
+    );
     return rows.map(toProfileRecord);
   }
 
@@ -111,7 +117,12 @@ export class ProfilesRepository {
   }
 
   /** Moves a provisional profile off `handle` so that the registered owner can take it. */
-  async renameProvisionalHolder(manager: EntityManager, handle: string, ownerId: string, newHandle: string): Promise<void> {
+  async renameProvisionalHolder(
+    manager: EntityManager,
+    handle: string,
+    ownerId: string,
+    newHandle: string,
+  ): Promise<void> {
     await manager.query(
       `UPDATE profiles.profiles SET handle = $3, updated_at = now() WHERE handle = $1 AND user_id <> $2 AND provisional`,
       [handle, ownerId, newHandle],
@@ -122,15 +133,20 @@ export class ProfilesRepository {
    * The registered identity wins over a provisional placeholder; a profile already complete is
    * left alone (a replayed or late event must not undo later edits). True when it changed.
    */
-  async upsertRegistered(manager: EntityManager, userId: string, handle: string, displayName: string): Promise<boolean> {
-    const rows = (await manager.query(
+  async upsertRegistered(
+    manager: EntityManager,
+    userId: string,
+    handle: string,
+    displayName: string,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO profiles.profiles AS p (user_id, handle, display_name) VALUES ($1, $2, $3)
        ON CONFLICT (user_id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
          provisional = false, updated_at = now()
        WHERE p.provisional
        RETURNING user_id`,
       [userId, handle, displayName],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
@@ -143,10 +159,10 @@ export class ProfilesRepository {
       sets.push(`${column} = $${params.length}`);
     }
     if (!sets.length) return this.findById(userId, manager);
-    const rows = (await manager.query(
+    const rows = await manager.query<[ProfileRow[], number]>(
       `UPDATE profiles.profiles p SET ${sets.join(', ')}, updated_at = now() WHERE p.user_id = $1 RETURNING ${PROFILE_COLUMNS}`,
       params,
-    )) as [ProfileRow[], number];
+    );
     // UPDATE ... RETURNING comes back from TypeORM's postgres driver as [rows, affected].
     const returned = rows[0];
     return returned[0] ? toProfileRecord(returned[0]) : null;
@@ -157,10 +173,10 @@ export class ProfilesRepository {
    * serialised and two changes touching the same users never deadlock. Returns the ids found.
    */
   async lockPair(manager: EntityManager, a: string, b: string): Promise<Set<string>> {
-    const rows = (await manager.query(
+    const rows = await manager.query<Array<{ user_id: string }>>(
       `SELECT user_id FROM profiles.profiles WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
       [[a, b]],
-    )) as Array<{ user_id: string }>;
+    );
     return new Set(rows.map((r) => r.user_id));
   }
 

@@ -56,7 +56,9 @@ export class ProfilesService {
   async onUserRegistered(event: DomainEvent<'user.registered'>, manager: EntityManager): Promise<void> {
     const { userId, handle, displayName } = event.payload;
     if (!HANDLE.test(handle)) {
-      this.logger.warn(`user.registered ${event.id}: handle "${handle}" is not a valid profile handle, keeping a placeholder`);
+      this.logger.warn(
+        `user.registered ${event.id}: handle "${handle}" is not a valid profile handle, keeping a placeholder`,
+      );
       return;
     }
     // A placeholder of another user could hold this handle by coincidence; the registered owner wins.
@@ -112,7 +114,12 @@ export class ProfilesService {
     } else {
       hits = [];
       if (!after || after.t < 2) {
-        hits = await this.search.prefixMatches(viewer.userId, q, after ? { tier: after.t, handle: after.h } : null, want);
+        hits = await this.search.prefixMatches(
+          viewer.userId,
+          q,
+          after ? { tier: after.t, handle: after.h } : null,
+          want,
+        );
       }
       if (hits.length < want && q.length >= MIN_CONTAINS_QUERY) {
         const from = after && after.t >= 2 ? after.h : null;
@@ -120,7 +127,13 @@ export class ProfilesService {
       }
     }
     const page = pageOf(hits, query.limit, (last) => encodeCursor({ t: last.tier, h: last.profile.handle }));
-    return { items: await this.present(viewer.userId, page.items.map((h) => h.profile)), nextCursor: page.nextCursor };
+    return {
+      items: await this.present(
+        viewer.userId,
+        page.items.map((h) => h.profile),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**

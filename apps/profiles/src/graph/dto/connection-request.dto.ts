@@ -40,7 +40,10 @@ export class ConnectionRequestDto {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiPropertyOptional({ type: UserSummaryDto, description: 'In lists: the other party (sender for incoming, recipient for outgoing)' })
+  @ApiPropertyOptional({
+    type: UserSummaryDto,
+    description: 'In lists: the other party (sender for incoming, recipient for outgoing)',
+  })
   user?: UserSummaryDto;
 }
 
