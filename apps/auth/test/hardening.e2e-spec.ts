@@ -34,7 +34,7 @@ describe('auth hardening: login rate limit, session expiry, socket revocation', 
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // TRUST_PROXY is 0: a client-chosen X-Forwarded-For (or our internal header) changes nothing.
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }, { 'x-plaza-client-ip': '192.0.2.44' }]) {
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' } as Record<string, string>, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }, { 'x-plaza-client-ip': '192.0.2.44' }]) {
       const res = await api.post('/api/auth/login', { email: user.email, password: user.password }, { headers });
       expect(res.status).toBe(429);
     }

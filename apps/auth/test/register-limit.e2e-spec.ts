@@ -25,7 +25,7 @@ describe('registration rate limit (REGISTER_RATE_LIMIT per client IP per hour)',
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(3500);
     expect(retryAfter).toBeLessThanOrEqual(3600);
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.50' }, { 'x-real-ip': '203.0.113.51' }, { 'x-plaza-client-ip': '203.0.113.52' }]) {
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.50' } as Record<string, string>, { 'x-real-ip': '203.0.113.51' }, { 'x-plaza-client-ip': '203.0.113.52' }]) {
       expect((await api2.post('/api/auth/register', registrationBody(), { headers })).status).toBe(429);
     }
     // Nothing was created by the refused attempt.
