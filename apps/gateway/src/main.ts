@@ -1,8 +1,11 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { loadConfigOrExit } from '@plaza/config';
+import { REDIS, type Redis } from '@plaza/redis';
+import { AccessTokenService } from '@plaza/session';
 import { bootstrap } from '@plaza/http';
 import { AppModule } from './app.module';
+import { registerApiRateLimit } from './proxy/api-rate-limit.hook';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
@@ -20,6 +23,7 @@ void bootstrap({
       credentials: true,
       exposedHeaders: ['x-request-id', 'retry-after'],
     });
+    registerApiRateLimit(fastify, config, app.get<Redis>(REDIS), app.get(AccessTokenService));
     await registerUpstreamProxies(fastify, config);
     app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   },
