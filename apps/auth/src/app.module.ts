@@ -3,13 +3,13 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
-import { RateLimitModule, RbacModule } from '@plaza/rbac';
-import { clientIp } from '@plaza/rbac';
+import { clientIp, RateLimitModule, RbacModule } from '@plaza/rbac';
 import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
 import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
+import { ModerationEventsHandler } from './audit/moderation-events.handler';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { CaptchaService } from './auth/captcha.service';
@@ -56,6 +56,7 @@ export class AppModule {
         AuthService,
         AdminService,
         OidcProvisioningService,
+        ModerationEventsHandler,
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },
       ],
     };

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { grantRole, loginUser, registerUser, sharedPlatform, type TestUser } from '@plaza/testing';
+import { grantRole, loginUser, registerUser, sharedPlatform, type TestUser, waitFor } from '@plaza/testing';
 
 describe('admin: roles, suspension and the audit log', () => {
   const platform = sharedPlatform();
@@ -176,6 +176,22 @@ describe('admin: roles, suspension and the audit log', () => {
     expect(after.rows[0].action).toBe(rows[0].action);
     // Appending still works.
     await db.query(`INSERT INTO auth.audit_log (id, action) VALUES (gen_random_uuid(), 'test.append')`);
+  });
+
+  it('audits a moderator deleting someone else’s post (feed publishes post.moderated, auth records it once)', async () => {
+    const author = await registerUser(api);
+    const post = await api.post('/api/posts', { text: 'to be moderated' }, { token: author.accessToken });
+    expect(post.status).toBe(201);
+    expect((await api2.delete(`/api/posts/${post.body.id}`, { token: moderator.accessToken })).status).toBe(204);
+    const entries = await waitFor(
+      async () => {
+        const audit = await api.get('/api/admin/audit?limit=100', { token: admin.accessToken });
+        const found = audit.body.items.filter((e: { targetId: string }) => e.targetId === post.body.id);
+        return found.length ? found : null;
+      },
+      { message: 'the post.deleted audit entry' },
+    );
+    expect(entries).toEqual([expect.objectContaining({ actorId: moderator.user.id, action: 'post.deleted', targetId: post.body.id, before: { authorId: author.user.id } })]);
   });
 
   it('offers no API to change or delete audit entries', async () => {

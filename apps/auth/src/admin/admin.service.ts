@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
 import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
 import { type Principal, SessionStore, suspendedKey } from '@plaza/session';
@@ -26,6 +27,7 @@ export class AdminService {
     private readonly audit: AuditService,
     private readonly sessions: SessionStore,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly outbox: OutboxService,
   ) {}
 
   async listUsers(q: string | undefined, limit: number, cursor?: string): Promise<AdminUserListDto> {
@@ -96,6 +98,7 @@ export class AdminService {
           },
           manager,
         );
+        await this.outbox.publish(manager, suspended ? 'user.suspended' : 'user.unsuspended', { userId });
       }
       return { ...current, suspended } satisfies UserEntity;
     });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { OutboxService } from '@plaza/events';
 import { normalizeRoles, permissionsFor } from '@plaza/rbac';
 import { AccessTokenService, type Principal, type SessionRecord, SessionStore } from '@plaza/session';
-import { QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import type { ClientContext } from '../common/client-context.decorator';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
@@ -26,6 +27,8 @@ export class AuthService {
     private readonly captcha: CaptchaService,
     private readonly sessions: SessionStore,
     private readonly tokens: AccessTokenService,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
   ) {}
 
   async register(dto: RegisterDto, client: ClientContext): Promise<AuthResultDto> {
@@ -45,7 +48,11 @@ export class AuthService {
       updatedAt: now,
     };
     try {
-      await this.users.insert(user);
+      // The user and its `user.registered` event commit together (profiles, feed and messaging build on it).
+      await this.dataSource.transaction(async (manager) => {
+        await this.users.insert(user, manager);
+        await this.outbox.publish(manager, 'user.registered', { userId: user.id, email: dto.email, handle: user.handle, displayName: user.displayName });
+      });
     } catch (err) {
       throw uniqueViolation(err) ?? err;
     }

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OutboxService } from '@plaza/events';
 import { normalizeRoles } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
+import { DataSource } from 'typeorm';
 import { UserRepository } from '../users/user.repository';
 
 /**
@@ -22,7 +24,7 @@ export class OidcProvisioningService {
     if (!existing) {
       const taken = email ? await this.users.findByEmail(email) : null;
       const now = new Date();
-      const inserted = await this.users.insertIfAbsent({
+      const user = {
         id: principal.userId,
         email: taken ? null : email,
         handle: `u_${principal.userId.replace(/-/g, '').slice(0, 16)}`,
@@ -34,11 +36,20 @@ export class OidcProvisioningService {
         oidcSubject: subject,
         createdAt: now,
         updatedAt: now,
+      };
+      await this.dataSource.transaction(async (manager) => {
+        if (!(await this.users.insertIfAbsent(user, manager))) return;
+        // No email from the provider: the event carries an empty one (the payload requires a string).
+        await this.outbox.publish(manager, 'user.registered', { userId: user.id, email: user.email ?? '', handle: user.handle, displayName: user.displayName });
+        this.logger.log(`provisioned OIDC user ${principal.userId}`);
       });
-      if (inserted) this.logger.log(`provisioned OIDC user ${principal.userId}`);
     }
     this.known.add(principal.userId);
   }
 
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 }

@@ -34,8 +34,8 @@ export class UserRepository {
   }
 
   /** Inserts unless a user with this id exists already; true when inserted. */
-  async insertIfAbsent(user: UserEntity): Promise<boolean> {
-    const result = await this.repo().createQueryBuilder().insert().values(user).orIgnore().execute();
+  async insertIfAbsent(user: UserEntity, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager).createQueryBuilder().insert().values(user).orIgnore().execute();
     return (result.raw as unknown[]).length > 0;
   }
 
