@@ -203,96 +203,135 @@ export class EventConsumer {
     }
   }
 
-  /** Entries of one read: `concurrency` at a time, in stream order when it is 1. */
+  /**
+   * Entries of one read, split into `concurrency` contiguous slices (one slice keeps the
+   * stream's order). Each slice is handled in one transaction with a savepoint per event: one
+   * commit for many events, while a failing event rolls back alone and is retried alone.
+   */
   private async handleBatch(stream: string, entries: Entry[]): Promise<void> {
     const ignored: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < entries.length) {
-        const [id, fields] = entries[next++];
-        if (!fields || !this.handlers.has(eventNameOf(fields))) ignored.push(id);
-        else await this.handle(stream, id, fields, 1);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, entries.length) }, worker));
+    const work: Array<[string, string[]]> = [];
+    for (const [id, fields] of entries) {
+      if (!fields || !this.handlers.has(eventNameOf(fields))) ignored.push(id);
+      else work.push([id, fields]);
+    }
+    const slices = Math.min(this.options.concurrency, work.length);
+    const size = Math.ceil(work.length / Math.max(1, slices));
+    const runs: Array<Promise<void>> = [];
+    for (let i = 0; i < work.length; i += size) runs.push(this.track(stream, work.slice(i, i + size), 1));
+    await Promise.all(runs);
     // Events of the source stream this app does not subscribe to.
     if (ignored.length) await this.redis.call('XACK', stream, this.options.group, ...ignored).catch(() => undefined);
   }
 
-  private handle(stream: string, id: string, fields: string[], attempt: number): Promise<void> {
-    const key = `${stream} ${id}`;
-    const run = this.handleOnce(stream, id, fields, attempt).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, run);
+  private track(stream: string, entries: Array<[string, string[]]>, attempt: number): Promise<void> {
+    const keys = entries.map(([id]) => `${stream} ${id}`);
+    const run = this.handleEntries(stream, entries, attempt).finally(() =>
+      keys.forEach((k) => this.inFlight.delete(k)),
+    );
+    for (const key of keys) this.inFlight.set(key, run);
     return run;
   }
 
-  private async handleOnce(stream: string, id: string, fields: string[], attempt: number): Promise<void> {
+  private async handleEntries(stream: string, entries: Array<[string, string[]]>, attempt: number): Promise<void> {
     const { group } = this.options;
-    const name = eventNameOf(fields);
-    let event: DomainEvent;
-    try {
-      event = decodeEvent(fields);
-    } catch (err) {
-      // Can never succeed: no point retrying.
-      await this.deadLetter(stream, id, fields, attempt, (err as Error).message).catch((e: Error) =>
-        this.warn(`dead-lettering ${id} failed: ${e.message}`),
-      );
-      return;
-    }
-    const started = performance.now();
-    try {
-      const outcome = await this.runHandlers(event);
-      this.metrics?.handlerSeconds.observe({ group, event: name }, (performance.now() - started) / 1000);
-      if (outcome === 'processed' && event.occurredAt) {
-        this.metrics?.deliverySeconds.observe(
-          { group, event: name },
-          Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000,
+    const items: Array<{ id: string; fields: string[]; event: DomainEvent }> = [];
+    for (const [id, fields] of entries) {
+      try {
+        items.push({ id, fields, event: decodeEvent(fields) });
+      } catch (err) {
+        // Can never succeed: no point retrying.
+        await this.deadLetter(stream, id, fields, attempt, (err as Error).message).catch((e: Error) =>
+          this.warn(`dead-lettering ${id} failed: ${e.message}`),
         );
       }
-      this.metrics?.handled.inc({ group, event: name, outcome });
-      // If this ack is lost the entry is redelivered later and recognised as a duplicate.
-      await this.ack(stream, id, attempt > 1);
+    }
+    if (!items.length) return;
+    let outcomes: Map<string, Outcome | Error>;
+    try {
+      outcomes = await this.runHandlers(items);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // The transaction itself failed (commit, connection): none of it happened, all are retried.
+      outcomes = new Map(items.map((item) => [item.id, err as Error]));
+    }
+    const acked: string[] = [];
+    for (const item of items) {
+      const outcome = outcomes.get(item.id);
+      const name = item.event.name;
+      if (outcome === 'processed' || outcome === 'duplicate') {
+        acked.push(item.id);
+        this.metrics?.handled.inc({ group, event: name, outcome });
+        if (outcome === 'processed' && item.event.occurredAt) {
+          const seconds = Math.max(0, Date.now() - Date.parse(item.event.occurredAt)) / 1000;
+          this.metrics?.deliverySeconds.observe({ group, event: name }, seconds);
+        }
+        continue;
+      }
+      const message = outcome instanceof Error ? outcome.message : String(outcome);
       this.metrics?.handled.inc({ group, event: name, outcome: 'failed' });
-      this.warn(`${name} ${event.id} attempt ${attempt}/${this.options.maxAttempts} failed: ${message}`);
+      this.warn(`${name} ${item.event.id} attempt ${attempt}/${this.options.maxAttempts} failed: ${message}`);
       try {
-        if (attempt >= this.options.maxAttempts) await this.deadLetter(stream, id, fields, attempt, message);
-        else await this.redis.hset(errorsKey(this.options.streamPrefix, group), `${stream} ${id}`, message);
+        if (attempt >= this.options.maxAttempts) await this.deadLetter(stream, item.id, item.fields, attempt, message);
+        else await this.redis.hset(errorsKey(this.options.streamPrefix, group), `${stream} ${item.id}`, message);
       } catch (e) {
-        this.warn(`recording the failure of ${id} failed: ${(e as Error).message}`);
+        this.warn(`recording the failure of ${item.id} failed: ${(e as Error).message}`);
       }
     }
+    // If this ack is lost the entries are redelivered later and recognised as duplicates.
+    if (acked.length)
+      await this.ack(stream, acked, attempt > 1).catch((e: Error) => this.warn(`XACK failed: ${e.message}`));
   }
 
-  private async runHandlers(event: DomainEvent): Promise<Outcome> {
-    const handlers = this.handlers.get(event.name) ?? [];
+  private async runHandlers(items: Array<{ id: string; event: DomainEvent }>): Promise<Map<string, Outcome | Error>> {
     const { group } = this.options;
+    const outcomes = new Map<string, Outcome | Error>();
+    // Alone in its transaction an event needs no savepoint: its failure rolls the transaction back.
+    const single = items.length === 1;
     try {
-      return await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-        const seen = await manager.query<unknown[]>(
-          `SELECT 1 FROM ${this.processedTable} WHERE consumer_group = $1 AND event_id = $2`,
-          [group, event.id],
+      await this.dataSource.transaction(async (manager) => {
+        const rows = await manager.query<Array<{ event_id: string }>>(
+          `SELECT event_id FROM ${this.processedTable} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`,
+          [group, items.map((i) => i.event.id)],
         );
-        if (seen.length) return 'duplicate';
-        for (const handler of handlers) await handler.fn(event as never, manager);
-        // Last, so that a slow handler holds no lock a concurrent delivery of the same event would wait on.
-        const inserted = await manager.query<unknown[]>(
-          `INSERT INTO ${this.processedTable} (consumer_group, event_id, event_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
-          [group, event.id, event.name],
-        );
-        if (!inserted.length) throw new AlreadyProcessed();
-        return 'processed';
+        const seen = new Set(rows.map((r) => r.event_id));
+        for (const { id, event } of items) {
+          if (seen.has(event.id)) {
+            outcomes.set(id, 'duplicate');
+            continue;
+          }
+          const started = performance.now();
+          if (!single) await manager.query('SAVEPOINT plaza_event');
+          try {
+            for (const handler of this.handlers.get(event.name) ?? []) await handler.fn(event as never, manager);
+            // Last, so that a slow handler holds no lock a concurrent delivery of the same event would wait on.
+            const inserted = await manager.query<unknown[]>(
+              `INSERT INTO ${this.processedTable} (consumer_group, event_id, event_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+              [group, event.id, event.name],
+            );
+            // Another delivery committed it meanwhile: undo this one's writes.
+            if (!inserted.length) throw new AlreadyProcessed();
+            if (!single) await manager.query('RELEASE SAVEPOINT plaza_event');
+            outcomes.set(id, 'processed');
+            seen.add(event.id);
+            this.metrics?.handlerSeconds.observe({ group, event: event.name }, (performance.now() - started) / 1000);
+          } catch (err) {
+            if (single) throw err;
+            await manager.query('ROLLBACK TO SAVEPOINT plaza_event');
+            outcomes.set(id, err instanceof AlreadyProcessed ? 'duplicate' : toError(err));
+          }
+        }
       });
     } catch (err) {
-      if (err instanceof AlreadyProcessed) return 'duplicate';
-      throw err;
+      if (!single) throw err;
+      outcomes.set(items[0].id, err instanceof AlreadyProcessed ? 'duplicate' : toError(err));
     }
+    return outcomes;
   }
 
-  private async ack(stream: string, id: string, clearError: boolean): Promise<void> {
-    const multi = this.redis.multi().call('XACK', stream, this.options.group, id);
-    if (clearError) multi.hdel(errorsKey(this.options.streamPrefix, this.options.group), `${stream} ${id}`);
+  private async ack(stream: string, ids: string[], clearErrors: boolean): Promise<void> {
+    const multi = this.redis.multi().call('XACK', stream, this.options.group, ...ids);
+    if (clearErrors)
+      multi.hdel(errorsKey(this.options.streamPrefix, this.options.group), ...ids.map((id) => `${stream} ${id}`));
     await multi.exec();
   }
 
@@ -388,7 +427,7 @@ export class EventConsumer {
             } else if (!this.handlers.has(eventNameOf(fields))) {
               await this.redis.call('XACK', stream, group, claimedId);
             } else {
-              await this.handle(stream, claimedId, fields, deliveries + 1);
+              await this.track(stream, [[claimedId, fields]], deliveries + 1);
             }
           }
         } catch (err) {
@@ -425,6 +464,10 @@ export class EventConsumer {
     this.lastWarn = now;
     this.logger.warn(`${this.options.group}: ${message}`);
   }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function eventNameOf(fields: readonly string[]): string {

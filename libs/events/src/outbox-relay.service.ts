@@ -26,9 +26,9 @@ export type RelayOptions = Pick<
 /**
  * Moves committed outbox rows to the app's stream. Woken by NOTIFY (sent by the outbox trigger
  * at commit) and by a poll that also catches what a crash or a Redis outage left behind. Rows
- * are locked with SKIP LOCKED so several instances relay side by side, and deleted in the same
- * transaction only after XADD succeeded: a crash in between re-sends them (at-least-once; the
- * consumers' processed-event record absorbs the duplicate).
+ * are locked with SKIP LOCKED so several instances relay side by side, and deleted by a
+ * transaction that commits only after XADD succeeded: a crash in between re-sends them
+ * (at-least-once; the consumers' processed-event record absorbs the duplicate).
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
@@ -115,10 +115,13 @@ export class OutboxRelay {
 
   private async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<OutboxRow[]>(
-        `SELECT seq, id, name, version, payload, occurred_at FROM ${this.table} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      // Deleted up front and restored by the rollback if XADD fails: one round trip less than select-then-delete.
+      const [rows] = await manager.query<[OutboxRow[], number]>(
+        `DELETE FROM ${this.table} WHERE seq IN (SELECT seq FROM ${this.table} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING seq, id, name, version, payload, occurred_at`,
         [this.options.batchSize],
       );
+      rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
       if (!rows.length) return 0;
       const pipeline = this.redis.pipeline();
       for (const row of rows) {
@@ -135,7 +138,6 @@ export class OutboxRelay {
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([err]) => err);
       if (failed || results.length !== rows.length) throw failed?.[0] ?? new Error('XADD pipeline incomplete');
-      await manager.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       this.metrics?.relayed.inc({ app: this.options.app }, rows.length);
       return rows.length;
     });

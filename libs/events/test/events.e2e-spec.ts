@@ -210,6 +210,28 @@ describe('events: outbox, relay, consumer groups (real PostgreSQL and Redis)', (
     expect(calls).toBe(3);
   });
 
+  it('rolls back only the failing event of a batch handled in one transaction', async () => {
+    // On the stream before the consumer starts, so that one read returns them all.
+    const ids = await h.publishPosts(5);
+    await (await h.relay()).flush();
+    expect(await h.admin.xlen(streamKey(h.prefix, 'feed'))).toBe(5);
+    const poisoned = ids[2];
+    const consumer = await h.consumer(
+      'post.created',
+      async (event, manager) => {
+        await h.recordEffect('g1')(event, manager);
+        if (event.id === poisoned) throw new Error('poisoned');
+      },
+      { maxAttempts: 2 },
+    );
+    await waitFor(async () => (await h.admin.xlen(deadLetterKey(h.prefix, 'g1'))) === 1, {
+      message: 'poisoned event dead-lettered',
+    });
+    const effects = await h.effects();
+    expect(effects.map((e) => e.event_id).sort()).toEqual(ids.filter((id) => id !== poisoned).sort());
+    await waitFor(() => settled(consumer), { message: 'all acked' });
+  });
+
   it('dead-letters a malformed entry at once and keeps consuming', async () => {
     const consumer = await h.consumer('post.created', h.recordEffect('g1'));
     const stream = streamKey(h.prefix, 'feed');
