@@ -81,3 +81,30 @@ export const EPHEMERAL_EVENT_NAMES: readonly EphemeralEventName[] = ['typing', '
 export const CLIENT_EVENT_NAMES: readonly (keyof ClientToServerEvents)[] = ['message:send', 'message:read', 'typing:start', 'typing:stop'];
 
 export const userRoom = (userId: string): string => `user:${userId}`;
+
+type Complete<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, L[number]> };
+/** A list of every field of T: the compiler refuses a list that misses one (or names an unknown one). */
+const fieldsOf =
+  <T>() =>
+  <const L extends readonly (keyof T & string)[]>(list: L & Complete<T, L>): L =>
+    list;
+
+/**
+ * The payload fields of every event at run time (for the AsyncAPI check and for tests), derived
+ * from the types above: adding a field to a payload type without listing it here fails to compile.
+ */
+export const EVENT_FIELDS = {
+  'message:new': fieldsOf<MessagePayload>()(['id', 'conversationId', 'seq', 'senderId', 'text', 'clientMsgId', 'createdAt']),
+  'message:read': fieldsOf<DurableEvents['message:read']>()(['conversationId', 'userId', 'seq']),
+  'feed:post': fieldsOf<PostPayload>()(['id', 'author', 'text', 'visibility', 'createdAt', 'commentCount', 'reactionCounts', 'viewerReaction']),
+  'feed:post-deleted': fieldsOf<DurableEvents['feed:post-deleted']>()(['postId']),
+  notification: fieldsOf<NotificationPayload>()(['id', 'type', 'actor', 'subjectId', 'createdAt', 'read']),
+  'session:revoked': fieldsOf<DurableEvents['session:revoked']>()(['sessionId']),
+  typing: fieldsOf<EphemeralEvents['typing']>()(['conversationId', 'userId', 'isTyping']),
+  presence: fieldsOf<EphemeralEvents['presence']>()(['userId', 'online', 'lastSeenAt']),
+  'sync:required': fieldsOf<EphemeralEvents['sync:required']>()(['reason']),
+  'message:send': fieldsOf<Parameters<ClientToServerEvents['message:send']>[0]>()(['conversationId', 'text', 'clientMsgId']),
+  'message:read (client)': fieldsOf<Parameters<ClientToServerEvents['message:read']>[0]>()(['conversationId', 'seq']),
+  'typing:start': fieldsOf<Parameters<ClientToServerEvents['typing:start']>[0]>()(['conversationId']),
+  'typing:stop': fieldsOf<Parameters<ClientToServerEvents['typing:stop']>[0]>()(['conversationId']),
+} as const;

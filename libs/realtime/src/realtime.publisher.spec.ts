@@ -1,0 +1,67 @@
+import { createRedisClient, type Redis } from '@plaza/redis';
+import { randomUUID } from 'node:crypto';
+import { compareStreamIds, eventIdOf, eventLogKey, streamIdOf } from './event-log';
+import { RealtimePublisher } from './realtime.publisher';
+
+describe('event ids', () => {
+  it('are fixed width, so string order is log order', () => {
+    const ids = ['1795570464214-9', '1795570464214-10', '1795570464215-0'].map(eventIdOf);
+    expect(ids).toEqual(['0001795570464214-000009', '0001795570464214-000010', '0001795570464215-000000']);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids.map(streamIdOf)).toEqual(['1795570464214-9', '1795570464214-10', '1795570464215-0']);
+    expect(compareStreamIds('1795570464214-9', '1795570464214-10')).toBeLessThan(0);
+  });
+
+  it('refuse anything else', () => {
+    for (const bad of [undefined, null, 42, '', 'abc', '1-2-3', '-1', '1795570464214', { id: 1 }]) expect(streamIdOf(bad)).toBeNull();
+  });
+});
+
+describe('RealtimePublisher log retention (real Redis)', () => {
+  let redis: Redis;
+  let publisher: RealtimePublisher;
+  beforeAll(() => {
+    redis = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'test');
+    publisher = new RealtimePublisher(redis, process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  const seed = async (userId: string, count: number, ageMs: number) => {
+    const base = Date.now() - ageMs;
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < count; i++) pipeline.xadd(eventLogKey(userId), `${base}-${i}`, 'd', JSON.stringify({ e: 'feed:post-deleted', p: { postId: `old-${i}` } }));
+    await pipeline.exec();
+  };
+
+  it('drops events older than 24 h beyond the last 1,000', async () => {
+    const userId = randomUUID();
+    await seed(userId, 1500, 48 * 3600_000);
+    for (let i = 0; i < 100; i++) await publisher.pushDurable([userId], 'feed:post-deleted', { postId: `new-${i}` });
+    const length = await redis.xlen(eventLogKey(userId));
+    expect(length).toBeGreaterThanOrEqual(1000);
+    expect(length).toBeLessThan(1600);
+    const newest = await redis.xrevrange(eventLogKey(userId), '+', '-', 'COUNT', 100);
+    expect(newest.map(([, f]) => JSON.parse(f[1]).p.postId)).toEqual([...Array(100).keys()].map((i) => `new-${99 - i}`));
+    await redis.del(eventLogKey(userId));
+  });
+
+  it('keeps everything younger than 24 h, even past 1,000 events', async () => {
+    const userId = randomUUID();
+    await seed(userId, 1500, 10 * 60_000);
+    for (let i = 0; i < 100; i++) await publisher.pushDurable([userId], 'feed:post-deleted', { postId: `new-${i}` });
+    expect(await redis.xlen(eventLogKey(userId))).toBe(1600);
+    expect(await redis.ttl(eventLogKey(userId))).toBeGreaterThan(6 * 24 * 3600);
+    await redis.del(eventLogKey(userId));
+  });
+
+  it('gives each user of one push its own increasing eventId', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const first = await publisher.pushDurable([a, b, a], 'feed:post-deleted', { postId: 'x' });
+    expect([...first.keys()]).toEqual([a, b]);
+    const second = await publisher.pushDurable([a], 'feed:post-deleted', { postId: 'y' });
+    expect(second.get(a)! > first.get(a)!).toBe(true);
+    await redis.del(eventLogKey(a), eventLogKey(b));
+  });
+});
