@@ -12,35 +12,22 @@ export interface Member {
   email: string;
 }
 
-/** Whether this run has seen a profile created from `user.registered`; undefined until the first try. */
-let registeredEventsArrive: boolean | undefined;
-
 /**
- * Registers a user and returns them with the handle their profile shows. Profiles come from the
- * auth app's `user.registered` event; until that lands, the first request of a user creates a
- * placeholder profile (handle `u_<12 hex of the id>`). If the event never shows up within the
- * first wait of the run, later calls stop waiting for it and use the placeholder.
+ * Registers a user and waits until their profile exists with the registered handle (the profiles
+ * app creates it from the auth app's `user.registered` event).
  */
 export async function registerMember(api: ApiClient, overrides: RegisterOverrides = {}): Promise<Member> {
   const registered = await registerUser(api, overrides);
   const token = registered.accessToken;
-  type Shown = { handle: string; displayName: string };
-  let profile: Shown | null = null;
-  if (registeredEventsArrive !== false) {
-    profile = await waitFor(
-      async () => {
-        const res = await api.get<Shown>(`/api/profiles/${registered.user.handle}`, { token });
-        return res.status === 200 ? res.body : null;
-      },
-      { timeoutMs: 5000, message: `profile of ${registered.user.handle}` },
-    ).catch(() => null);
-    registeredEventsArrive = profile !== null;
-  }
-  if (!profile) {
-    const res = await api.get<Shown>('/api/profiles/me', { token });
-    if (res.status !== 200) throw new Error(`GET /api/profiles/me answered ${res.status}: ${JSON.stringify(res.body)}`);
-    profile = res.body;
-  }
+  const profile = await waitFor(
+    async () => {
+      const res = await api.get<{ handle: string; displayName: string }>(`/api/profiles/${registered.user.handle}`, {
+        token,
+      });
+      return res.status === 200 ? res.body : null;
+    },
+    { timeoutMs: 5000, message: `profile of ${registered.user.handle}` },
+  );
   return {
     id: registered.user.id,
     token,
