@@ -4,6 +4,7 @@ import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
 import { RealtimeModule } from '@plaza/realtime';
+import { ConversationMembersSync } from './conversations/conversation-members.sync';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
@@ -21,7 +22,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DomainAppModule.forRoot('messaging', config, { schema: 'messaging', entities: [...EVENTS_ENTITIES], migrations }),
+        DomainAppModule.forRoot('messaging', config, {
+          schema: 'messaging',
+          entities: [...EVENTS_ENTITIES],
+          migrations,
+        }),
         RbacModule,
         EventsModule.forApp({ app: 'messaging' }),
         RealtimeModule,
@@ -32,6 +37,7 @@ export class AppModule {
         GraphEventsHandler,
         ConversationsRepository,
         ConversationsService,
+        ConversationMembersSync,
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,

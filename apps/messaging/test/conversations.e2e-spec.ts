@@ -1,4 +1,14 @@
-import { blockUser, connectUsers, type Member, openConversation, registerMember, sharedPlatform, waitFor } from '@plaza/testing';
+import { conversationMembersKey } from '@plaza/realtime';
+import Redis from 'ioredis';
+import {
+  blockUser,
+  connectUsers,
+  type Member,
+  openConversation,
+  registerMember,
+  sharedPlatform,
+  waitFor,
+} from '@plaza/testing';
 
 describe('messaging: conversations over REST through both gateways', () => {
   const platform = sharedPlatform();
@@ -9,7 +19,12 @@ describe('messaging: conversations over REST through both gateways', () => {
   let dan: Member;
 
   beforeAll(async () => {
-    [ada, bob, cyd, dan] = await Promise.all([registerMember(api1), registerMember(api1), registerMember(api2), registerMember(api2)]);
+    [ada, bob, cyd, dan] = await Promise.all([
+      registerMember(api1),
+      registerMember(api1),
+      registerMember(api2),
+      registerMember(api2),
+    ]);
   });
 
   it('requires a valid token on every route', async () => {
@@ -38,7 +53,8 @@ describe('messaging: conversations over REST through both gateways', () => {
     expect(first.body.members.map((m: { id: string }) => m.id).sort()).toEqual([ada.id, cyd.id].sort());
     const cydShown = first.body.members.find((m: { id: string }) => m.id === cyd.id);
     // Names come from the auth/profiles events; the read model may lag a moment behind registration.
-    if (cydShown.handle !== null) expect(cydShown).toEqual({ id: cyd.id, handle: cyd.handle, displayName: cyd.displayName });
+    if (cydShown.handle !== null)
+      expect(cydShown).toEqual({ id: cyd.id, handle: cyd.handle, displayName: cyd.displayName });
 
     const again = await api2.post('/api/conversations', { memberIds: [cyd.id, ada.id] }, { token: ada.token });
     expect(again.status).toBe(200);
@@ -52,7 +68,9 @@ describe('messaging: conversations over REST through both gateways', () => {
     const [x, y] = await Promise.all([registerMember(api1), registerMember(api2)]);
     const attempts = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        i % 2 ? api1.post('/api/conversations', { memberIds: [y.id] }, { token: x.token }) : api2.post('/api/conversations', { memberIds: [x.id] }, { token: y.token }),
+        i % 2
+          ? api1.post('/api/conversations', { memberIds: [y.id] }, { token: x.token })
+          : api2.post('/api/conversations', { memberIds: [x.id] }, { token: y.token }),
       ),
     );
     const ids = new Set(attempts.map((r) => r.body.id));
@@ -83,9 +101,12 @@ describe('messaging: conversations over REST through both gateways', () => {
   it('refuses a direct conversation when either side blocked the other', async () => {
     const [x, y] = await Promise.all([registerMember(api1), registerMember(api2)]);
     await blockUser(api1, y, x.id);
-    await waitFor(async () => (await api1.post('/api/conversations', { memberIds: [y.id] }, { token: x.token })).status === 403, {
-      message: 'block to reach messaging',
-    });
+    await waitFor(
+      async () => (await api1.post('/api/conversations', { memberIds: [y.id] }, { token: x.token })).status === 403,
+      {
+        message: 'block to reach messaging',
+      },
+    );
     const res = await api2.post('/api/conversations', { memberIds: [x.id] }, { token: y.token });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
@@ -98,7 +119,11 @@ describe('messaging: conversations over REST through both gateways', () => {
     });
 
     it('creates a group of connections with a title; a non-connection is refused with 403', async () => {
-      const created = await api1.post('/api/conversations', { memberIds: [bob.id, cyd.id], title: '  Launch  ' }, { token: ada.token });
+      const created = await api1.post(
+        '/api/conversations',
+        { memberIds: [bob.id, cyd.id], title: '  Launch  ' },
+        { token: ada.token },
+      );
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ type: 'group', title: 'Launch', unreadCount: 0, lastMessage: null });
       expect(created.body.members.map((m: { id: string }) => m.id).sort()).toEqual([ada.id, bob.id, cyd.id].sort());
@@ -112,13 +137,23 @@ describe('messaging: conversations over REST through both gateways', () => {
     it('adds connections, refuses others, lets members leave; non-members get 404', async () => {
       const id = await openConversation(api1, ada, [bob.id, cyd.id], 'Team');
       // dan is nobody's connection yet: refused, and as a non-member dan cannot add himself.
-      expect((await api1.post(`/api/conversations/${id}/members`, { userIds: [dan.id] }, { token: ada.token })).status).toBe(403);
-      expect((await api1.post(`/api/conversations/${id}/members`, { userIds: [dan.id] }, { token: dan.token })).status).toBe(404);
+      expect(
+        (await api1.post(`/api/conversations/${id}/members`, { userIds: [dan.id] }, { token: ada.token })).status,
+      ).toBe(403);
+      expect(
+        (await api1.post(`/api/conversations/${id}/members`, { userIds: [dan.id] }, { token: dan.token })).status,
+      ).toBe(404);
 
       await connectUsers(api2, bob, dan);
-      const added = await api2.post(`/api/conversations/${id}/members`, { userIds: [dan.id, ada.id] }, { token: bob.token });
+      const added = await api2.post(
+        `/api/conversations/${id}/members`,
+        { userIds: [dan.id, ada.id] },
+        { token: bob.token },
+      );
       expect(added.status).toBe(200);
-      expect(added.body.members.map((m: { id: string }) => m.id).sort()).toEqual([ada.id, bob.id, cyd.id, dan.id].sort());
+      expect(added.body.members.map((m: { id: string }) => m.id).sort()).toEqual(
+        [ada.id, bob.id, cyd.id, dan.id].sort(),
+      );
       expect((await api1.get(`/api/conversations/${id}`, { token: dan.token })).status).toBe(200);
 
       expect((await api1.delete(`/api/conversations/${id}/members/me`, { token: cyd.token })).status).toBe(204);
@@ -128,27 +163,67 @@ describe('messaging: conversations over REST through both gateways', () => {
       expect((await api2.get(`/api/conversations/${id}`, { token: cyd.token })).status).toBe(404);
       expect((await api2.delete(`/api/conversations/${id}/members/me`, { token: cyd.token })).status).toBe(404);
       expect((await api2.get(`/api/conversations/${id}/messages`, { token: cyd.token })).status).toBe(404);
-      expect((await api2.post(`/api/conversations/${id}/messages`, { text: 'back?', clientMsgId: 'c1' }, { token: cyd.token })).status).toBe(404);
+      expect(
+        (
+          await api2.post(
+            `/api/conversations/${id}/messages`,
+            { text: 'back?', clientMsgId: 'c1' },
+            { token: cyd.token },
+          )
+        ).status,
+      ).toBe(404);
 
       // Added again by a connection: a member once more.
-      expect((await api1.post(`/api/conversations/${id}/members`, { userIds: [cyd.id] }, { token: ada.token })).status).toBe(200);
+      expect(
+        (await api1.post(`/api/conversations/${id}/members`, { userIds: [cyd.id] }, { token: ada.token })).status,
+      ).toBe(200);
       expect((await api2.get(`/api/conversations/${id}`, { token: cyd.token })).status).toBe(200);
+    });
+
+    it('keeps the Redis membership set the gateway reads for typing in step with create, add and leave', async () => {
+      const redis = new Redis(platform.env.REDIS_URL);
+      try {
+        const members = async (id: string) => (await redis.smembers(conversationMembersKey(id))).sort();
+        const id = await openConversation(api1, ada, [bob.id, cyd.id]);
+        expect(await members(id)).toEqual([ada.id, bob.id, cyd.id].sort());
+        expect((await api1.delete(`/api/conversations/${id}/members/me`, { token: bob.token })).status).toBe(204);
+        expect(await members(id)).toEqual([ada.id, cyd.id].sort());
+        expect(
+          (await api1.post(`/api/conversations/${id}/members`, { userIds: [bob.id] }, { token: ada.token })).status,
+        ).toBe(200);
+        expect(await members(id)).toEqual([ada.id, bob.id, cyd.id].sort());
+        const direct = await openConversation(api2, dan, [cyd.id]);
+        expect(await members(direct)).toEqual([cyd.id, dan.id].sort());
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('refuses adding members to, or leaving, a direct conversation', async () => {
       const id = await openConversation(api1, ada, [bob.id]);
-      expect((await api1.post(`/api/conversations/${id}/members`, { userIds: [cyd.id] }, { token: ada.token })).status).toBe(403);
+      expect(
+        (await api1.post(`/api/conversations/${id}/members`, { userIds: [cyd.id] }, { token: ada.token })).status,
+      ).toBe(403);
       expect((await api1.delete(`/api/conversations/${id}/members/me`, { token: ada.token })).status).toBe(403);
     });
   });
 
   it('lists conversations by recent activity with the last message and unread count, paginated', async () => {
-    const [me, p, q, r] = await Promise.all([registerMember(api1), registerMember(api1), registerMember(api2), registerMember(api2)]);
+    const [me, p, q, r] = await Promise.all([
+      registerMember(api1),
+      registerMember(api1),
+      registerMember(api2),
+      registerMember(api2),
+    ]);
     const withP = await openConversation(api1, me, [p.id]);
     const withQ = await openConversation(api1, me, [q.id]);
     const withR = await openConversation(api1, me, [r.id]);
     // Activity order: withR (created last), then a message makes withP the newest.
-    const sent = await api2.post(`/api/conversations/${withP}/messages`, { text: 'hello', clientMsgId: 'p-1' }, { token: p.token });
+    const sent = await api2.post(
+      `/api/conversations/${withP}/messages`,
+      { text: 'hello', clientMsgId: 'p-1' },
+      { token: p.token },
+    );
     expect(sent.status).toBe(201);
     await api2.post(`/api/conversations/${withP}/messages`, { text: 'again', clientMsgId: 'p-2' }, { token: p.token });
     await api1.post(`/api/conversations/${withP}/messages`, { text: 'mine', clientMsgId: 'me-1' }, { token: me.token });
@@ -156,7 +231,10 @@ describe('messaging: conversations over REST through both gateways', () => {
     const page1 = await api1.get('/api/conversations?limit=2', { token: me.token });
     expect(page1.status).toBe(200);
     expect(page1.body.items.map((c: { id: string }) => c.id)).toEqual([withP, withR]);
-    expect(page1.body.items[0]).toMatchObject({ unreadCount: 2, lastMessage: { text: 'mine', seq: 3, senderId: me.id } });
+    expect(page1.body.items[0]).toMatchObject({
+      unreadCount: 2,
+      lastMessage: { text: 'mine', seq: 3, senderId: me.id },
+    });
     expect(page1.body.nextCursor).toEqual(expect.any(String));
     const page2 = await api1.get(`/api/conversations?limit=2&cursor=${page1.body.nextCursor}`, { token: me.token });
     expect(page2.body.items.map((c: { id: string }) => c.id)).toEqual([withQ]);

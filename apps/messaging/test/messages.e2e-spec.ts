@@ -50,13 +50,23 @@ describe('messaging: messages, history and read positions over REST', () => {
       const res = await api1.post(`/api/conversations/${conversationId}/messages`, body, { token: ada.token });
       expect(res.status).toBe(400);
     }
-    expect((await api1.post('/api/conversations/not-a-uuid/messages', { text: 'ok', clientMsgId: 'v-1' }, { token: ada.token })).status).toBe(400);
+    expect(
+      (
+        await api1.post(
+          '/api/conversations/not-a-uuid/messages',
+          { text: 'ok', clientMsgId: 'v-1' },
+          { token: ada.token },
+        )
+      ).status,
+    ).toBe(400);
     const history = await api1.get(`/api/conversations/${conversationId}/messages`, { token: ada.token });
     expect(history.body.items.filter((m: { clientMsgId: string }) => m.clientMsgId === 'v-1')).toEqual([]);
   });
 
   it('stores one message for concurrent retries with the same clientMsgId (201 once, 200 with the same message otherwise)', async () => {
-    const attempts = await Promise.all(Array.from({ length: 12 }, (_, i) => send(ada, 'only once', 'retry-1', i % 2 ? api1 : api2)));
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => send(ada, 'only once', 'retry-1', i % 2 ? api1 : api2)),
+    );
     expect(attempts.filter((r) => r.status === 201)).toHaveLength(1);
     expect(attempts.filter((r) => r.status === 200)).toHaveLength(11);
     expect(new Set(attempts.map((r) => r.body.id)).size).toBe(1);
@@ -106,7 +116,15 @@ describe('messaging: messages, history and read positions over REST', () => {
     expect(seqs((await get('?beforeSeq=4')).body)).toEqual([1, 2, 3]);
     expect(seqs((await get('?afterSeq=2&beforeSeq=6')).body)).toEqual([3, 4, 5]);
     expect(seqs((await get('?afterSeq=7')).body)).toEqual([]);
-    for (const q of ['?afterSeq=-1', '?beforeSeq=0', '?limit=0', '?limit=101', '?afterSeq=abc', '?cursor=xyz', '?other=1']) {
+    for (const q of [
+      '?afterSeq=-1',
+      '?beforeSeq=0',
+      '?limit=0',
+      '?limit=101',
+      '?afterSeq=abc',
+      '?cursor=xyz',
+      '?other=1',
+    ]) {
       expect((await get(q)).status).toBe(400);
     }
   });
@@ -137,7 +155,11 @@ describe('messaging: messages, history and read positions over REST', () => {
     const answers = await Promise.all([
       api2.get(`/api/conversations/${conversationId}`, { token: stranger.token }),
       api2.get(`/api/conversations/${conversationId}/messages`, { token: stranger.token }),
-      api2.post(`/api/conversations/${conversationId}/messages`, { text: 'let me in', clientMsgId: 's-1' }, { token: stranger.token }),
+      api2.post(
+        `/api/conversations/${conversationId}/messages`,
+        { text: 'let me in', clientMsgId: 's-1' },
+        { token: stranger.token },
+      ),
       api2.post(`/api/conversations/${conversationId}/read`, { seq: 1 }, { token: stranger.token }),
       api2.post(`/api/conversations/${conversationId}/members`, { userIds: [stranger.id] }, { token: stranger.token }),
       api2.delete(`/api/conversations/${conversationId}/members/me`, { token: stranger.token }),
@@ -147,7 +169,9 @@ describe('messaging: messages, history and read positions over REST', () => {
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
     }
-    expect((await api1.get(`/api/conversations/${conversationId}`, { token: ada.token })).body.lastMessage.seq).toBe(before);
+    expect((await api1.get(`/api/conversations/${conversationId}`, { token: ada.token })).body.lastMessage.seq).toBe(
+      before,
+    );
   });
 
   it('refuses a blocked sender with 403 (both directions) while retries of stored messages still answer 200', async () => {
@@ -157,9 +181,12 @@ describe('messaging: messages, history and read positions over REST', () => {
     expect(stored.status).toBe(201);
     await blockUser(api2, y, x.id);
     // Opening the pair's conversation is refused once messaging knows of the block; nothing is sent meanwhile.
-    await waitFor(async () => (await api1.post('/api/conversations', { memberIds: [y.id] }, { token: x.token })).status === 403, {
-      message: 'block to reach messaging',
-    });
+    await waitFor(
+      async () => (await api1.post('/api/conversations', { memberIds: [y.id] }, { token: x.token })).status === 403,
+      {
+        message: 'block to reach messaging',
+      },
+    );
     const refused = await send(x, 'after', 'b-3', api2, id);
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });

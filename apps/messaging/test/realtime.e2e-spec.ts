@@ -66,10 +66,16 @@ describe('messaging: socket path through both gateways', () => {
                 expect(ack.ok).toBe(true);
                 return ack.message;
               })
-            : api.post<Msg>(`/api/conversations/${id}/messages`, { text: payload.text, clientMsgId: payload.clientMsgId }, { token: member.token }).then((res) => {
-                expect(res.status).toBe(201);
-                return res.body;
-              }),
+            : api
+                .post<Msg>(
+                  `/api/conversations/${id}/messages`,
+                  { text: payload.text, clientMsgId: payload.clientMsgId },
+                  { token: member.token },
+                )
+                .then((res) => {
+                  expect(res.status).toBe(201);
+                  return res.body;
+                }),
         );
       }
     }
@@ -99,7 +105,13 @@ describe('messaging: socket path through both gateways', () => {
       emitAck(ada1.socket, 'message:send', payload),
       emitAck(ada1.socket, 'message:send', payload),
       emitAck(ada1.socket, 'message:send', payload),
-      api2.post(`/api/conversations/${id}/messages`, { text: payload.text, clientMsgId: payload.clientMsgId }, { token: ada.token }).then((r) => ({ ok: true, message: r.body })),
+      api2
+        .post(
+          `/api/conversations/${id}/messages`,
+          { text: payload.text, clientMsgId: payload.clientMsgId },
+          { token: ada.token },
+        )
+        .then((r) => ({ ok: true, message: r.body })),
     ]);
     expect(acks.every((a) => a.ok)).toBe(true);
     expect(new Set(acks.map((a) => a.message.id)).size).toBe(1);
@@ -124,7 +136,8 @@ describe('messaging: socket path through both gateways', () => {
       await emitAck(mal.socket, 'message:read', { conversationId: id, seq: 1 }),
       await emitAck(mal.socket, 'typing:start', { conversationId: id }),
     ];
-    for (const ack of acks) expect(ack).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
+    for (const ack of acks)
+      expect(ack).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
     // typing:stop is the gateway's alone (no typing state to end for a non-member): whatever it
     // acks, nothing reaches the members (checked below).
     await emitAck(mal.socket, 'typing:stop', { conversationId: id });
@@ -155,7 +168,9 @@ describe('messaging: socket path through both gateways', () => {
       expect(ack).toEqual({ ok: false, error: { code: 'bad_request', message: expect.any(String) } });
     }
     expect(socket.connected).toBe(true);
-    expect((await emitAck(socket, 'message:send', { conversationId: id, text: 'still here', clientMsgId: 'y' })).ok).toBe(true);
+    expect(
+      (await emitAck(socket, 'message:send', { conversationId: id, text: 'still here', clientMsgId: 'y' })).ok,
+    ).toBe(true);
   });
 
   it('refuses a blocked sender with forbidden', async () => {
@@ -164,10 +179,17 @@ describe('messaging: socket path through both gateways', () => {
     const ada1 = await open(gw1, ada);
     const bob2 = await open(gw2, bob);
     await blockUser(api2, bob, ada.id);
-    await waitFor(async () => (await api1.post('/api/conversations', { memberIds: [bob.id] }, { token: ada.token })).status === 403, {
-      message: 'block to reach messaging',
+    await waitFor(
+      async () => (await api1.post('/api/conversations', { memberIds: [bob.id] }, { token: ada.token })).status === 403,
+      {
+        message: 'block to reach messaging',
+      },
+    );
+    const ack = await emitAck(ada1.socket, 'message:send', {
+      conversationId: id,
+      text: 'let me explain',
+      clientMsgId: 'b-1',
     });
-    const ack = await emitAck(ada1.socket, 'message:send', { conversationId: id, text: 'let me explain', clientMsgId: 'b-1' });
     expect(ack).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
     await sleep(200);
     expect(messagesIn(bob2.log, id)).toEqual([]);
@@ -176,7 +198,12 @@ describe('messaging: socket path through both gateways', () => {
   it('sends read receipts to the other members only, never backwards', async () => {
     const [ada, bob, cyd] = await Promise.all([registerMember(api1), registerMember(api2), registerMember(api2)]);
     const id = await openConversation(api1, ada, [bob.id]);
-    for (let i = 1; i <= 5; i++) await api1.post(`/api/conversations/${id}/messages`, { text: `m${i}`, clientMsgId: `r-${i}` }, { token: ada.token });
+    for (let i = 1; i <= 5; i++)
+      await api1.post(
+        `/api/conversations/${id}/messages`,
+        { text: `m${i}`, clientMsgId: `r-${i}` },
+        { token: ada.token },
+      );
     const ada1 = await open(gw1, ada);
     const bob2 = await open(gw2, bob);
     const bobOther = await open(gw1, bob);
@@ -204,7 +231,9 @@ describe('messaging: socket path through both gateways', () => {
     expect(await emitAck(ada1.socket, 'typing:start', { conversationId: id })).toEqual({ ok: true });
     expect(await typing).toEqual({ conversationId: id, userId: ada.id, isTyping: true });
     const stopped = nextEvent(bob2.socket, 'typing');
-    expect((await emitAck(ada1.socket, 'message:send', { conversationId: id, text: 'done typing', clientMsgId: 't-1' })).ok).toBe(true);
+    expect(
+      (await emitAck(ada1.socket, 'message:send', { conversationId: id, text: 'done typing', clientMsgId: 't-1' })).ok,
+    ).toBe(true);
     expect(await stopped).toEqual({ conversationId: id, userId: ada.id, isTyping: false });
   });
 
@@ -214,17 +243,27 @@ describe('messaging: socket path through both gateways', () => {
     const ada1 = await open(gw1, ada);
     const bobSocket = await connectSocket(gw2, { token: bob.token });
     const bobLog = recordEvents(bobSocket);
-    for (let i = 1; i <= 3; i++) expect((await emitAck(ada1.socket, 'message:send', { conversationId: id, text: `on ${i}`, clientMsgId: `on-${i}` })).ok).toBe(true);
+    for (let i = 1; i <= 3; i++)
+      expect(
+        (await emitAck(ada1.socket, 'message:send', { conversationId: id, text: `on ${i}`, clientMsgId: `on-${i}` }))
+          .ok,
+      ).toBe(true);
     await waitFor(() => messagesIn(bobLog, id).length === 3);
     const lastEventId = messagesIn(bobLog, id)[2].eventId;
     bobSocket.close();
 
-    for (let i = 4; i <= 10; i++) expect((await emitAck(ada1.socket, 'message:send', { conversationId: id, text: `off ${i}`, clientMsgId: `off-${i}` })).ok).toBe(true);
+    for (let i = 4; i <= 10; i++)
+      expect(
+        (await emitAck(ada1.socket, 'message:send', { conversationId: id, text: `off ${i}`, clientMsgId: `off-${i}` }))
+          .ok,
+      ).toBe(true);
     const again = await connectRecording(gw1, { token: bob.token, lastEventId });
     sockets.push(again.socket);
     await waitFor(() => messagesIn(again.log, id).length >= 7, { message: 'replayed messages' });
     // And live ones after the replay.
-    expect((await emitAck(ada1.socket, 'message:send', { conversationId: id, text: 'live', clientMsgId: 'live-1' })).ok).toBe(true);
+    expect(
+      (await emitAck(ada1.socket, 'message:send', { conversationId: id, text: 'live', clientMsgId: 'live-1' })).ok,
+    ).toBe(true);
     await waitFor(() => messagesIn(again.log, id).length >= 8, { message: 'live message after replay' });
     await sleep(200);
     expect(messagesIn(again.log, id).map((m) => m.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);

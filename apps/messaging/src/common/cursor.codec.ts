@@ -14,7 +14,10 @@ export type CursorField = 'string' | 'number' | RegExp;
 export const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, shape: { [K in keyof T]: CursorField }): T | null {
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string | undefined,
+  shape: { [K in keyof T]: CursorField },
+): T | null {
   if (cursor === undefined || cursor === '') return null;
   let parsed: unknown;
   try {
@@ -23,10 +26,12 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
     throw invalid();
   }
   if (!parsed || typeof parsed !== 'object') throw invalid();
-  for (const [key, type] of Object.entries(shape) as Array<[string, CursorField]>) {
+  for (const [key, type] of Object.entries<CursorField>(shape)) {
     const value = (parsed as Record<string, unknown>)[key];
     const ok =
-      type instanceof RegExp ? typeof value === 'string' && type.test(value) : typeof value === type && (type !== 'number' || (Number.isSafeInteger(value) && (value as number) >= 0));
+      type instanceof RegExp
+        ? typeof value === 'string' && type.test(value)
+        : typeof value === type && (type !== 'number' || (Number.isSafeInteger(value) && Number(value) >= 0));
     if (!ok) throw invalid();
   }
   return parsed as T;

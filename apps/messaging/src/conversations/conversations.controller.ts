@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -33,14 +45,22 @@ export class ConversationsController {
   @ApiCreatedResponse({ type: ConversationDto, description: 'Created' })
   @ApiOkResponse({ type: ConversationDto, description: 'The existing direct conversation of the pair' })
   @ApiBadRequestResponse({ description: 'Invalid input, or no member other than the caller' })
-  @ApiForbiddenResponse({ description: 'A block between the pair, or a group member who is not a connection of the caller' })
-  async create(@CurrentUser() caller: Principal, @Body() dto: CreateConversationDto, @Res() reply: FastifyReply): Promise<void> {
+  @ApiForbiddenResponse({
+    description: 'A block between the pair, or a group member who is not a connection of the caller',
+  })
+  async create(
+    @CurrentUser() caller: Principal,
+    @Body() dto: CreateConversationDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const { conversation, created } = await this.conversations.create(caller, dto);
     await reply.status(created ? HttpStatus.CREATED : HttpStatus.OK).send(conversation);
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's conversations, most recent activity first, with the last message and the unread count" })
+  @ApiOperation({
+    summary: "The caller's conversations, most recent activity first, with the last message and the unread count",
+  })
   @ApiOkResponse({ type: ConversationPageDto })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
   list(@CurrentUser() caller: Principal, @Query() query: ListConversationsQueryDto): Promise<ConversationPageDto> {
@@ -57,18 +77,28 @@ export class ConversationsController {
 
   @Post(':id/members')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Add connections of the caller to a group', description: 'Users already in the group are left as they are; a user who had left joins again.' })
+  @ApiOperation({
+    summary: 'Add connections of the caller to a group',
+    description: 'Users already in the group are left as they are; a user who had left joins again.',
+  })
   @ApiOkResponse({ type: ConversationDto })
   @ApiBadRequestResponse({ description: 'Invalid input, or the group would exceed 256 members' })
   @ApiForbiddenResponse({ description: 'A direct conversation, or a user who is not a connection of the caller' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })
-  addMembers(@CurrentUser() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddMembersDto): Promise<ConversationDto> {
+  addMembers(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AddMembersDto,
+  ): Promise<ConversationDto> {
     return this.conversations.addMembers(caller, id, dto);
   }
 
   @Delete(':id/members/me')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Leave a group', description: 'The caller stops receiving its messages and no longer sees it.' })
+  @ApiOperation({
+    summary: 'Leave a group',
+    description: 'The caller stops receiving its messages and no longer sees it.',
+  })
   @ApiNoContentResponse({ description: 'Left' })
   @ApiForbiddenResponse({ description: 'A direct conversation cannot be left' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })

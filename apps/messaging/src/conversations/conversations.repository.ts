@@ -89,7 +89,12 @@ export class ConversationsRepository {
    * meet on the unique pair: the loser's insert waits for the winner's commit, then does nothing
    * and reads the winner's row.
    */
-  async createDirect(manager: EntityManager, id: string, creatorId: string, otherId: string): Promise<{ id: string; created: boolean }> {
+  async createDirect(
+    manager: EntityManager,
+    id: string,
+    creatorId: string,
+    otherId: string,
+  ): Promise<{ id: string; created: boolean }> {
     const [low, high] = directPair(creatorId, otherId);
     const inserted: Array<{ id: string }> = await manager.query(
       `INSERT INTO messaging.conversations (id, type, direct_low, direct_high, created_by) VALUES ($1, 'direct', $2, $3, $4)
@@ -100,16 +105,32 @@ export class ConversationsRepository {
       await this.insertMembers(manager, id, [creatorId, otherId]);
       return { id, created: true };
     }
-    const existing: Array<{ id: string }> = await manager.query(`SELECT id FROM messaging.conversations WHERE direct_low = $1 AND direct_high = $2`, [low, high]);
+    const existing: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM messaging.conversations WHERE direct_low = $1 AND direct_high = $2`,
+      [low, high],
+    );
     return { id: existing[0].id, created: false };
   }
 
-  async createGroup(manager: EntityManager, id: string, creatorId: string, title: string | null, memberIds: readonly string[]): Promise<void> {
-    await manager.query(`INSERT INTO messaging.conversations (id, type, title, created_by) VALUES ($1, 'group', $2, $3)`, [id, title, creatorId]);
+  async createGroup(
+    manager: EntityManager,
+    id: string,
+    creatorId: string,
+    title: string | null,
+    memberIds: readonly string[],
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO messaging.conversations (id, type, title, created_by) VALUES ($1, 'group', $2, $3)`,
+      [id, title, creatorId],
+    );
     await this.insertMembers(manager, id, [creatorId, ...memberIds]);
   }
 
-  private async insertMembers(manager: EntityManager, conversationId: string, userIds: readonly string[]): Promise<void> {
+  private async insertMembers(
+    manager: EntityManager,
+    conversationId: string,
+    userIds: readonly string[],
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO messaging.conversation_members (conversation_id, user_id) SELECT $1, u FROM unnest($2::uuid[]) AS u`,
       [conversationId, userIds],
@@ -120,7 +141,11 @@ export class ConversationsRepository {
    * Locks the conversation row for a membership change (serialises adds and leaves of one group)
    * when `userId` is a current member; null otherwise.
    */
-  async lockForMember(manager: EntityManager, conversationId: string, userId: string): Promise<{ type: 'direct' | 'group'; memberIds: string[] } | null> {
+  async lockForMember(
+    manager: EntityManager,
+    conversationId: string,
+    userId: string,
+  ): Promise<{ type: 'direct' | 'group'; memberIds: string[] } | null> {
     const rows: Array<{ type: 'direct' | 'group' }> = await manager.query(
       `SELECT c.type FROM messaging.conversations c
         WHERE c.id = $1 AND EXISTS (SELECT 1 FROM messaging.conversation_members m WHERE m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL)
@@ -169,7 +194,11 @@ export class ConversationsRepository {
   }
 
   /** The conversation as `userId` sees it; null when it does not exist or they are not a member. */
-  async viewFor(userId: string, conversationId: string, manager: EntityManager = this.dataSource.manager): Promise<ConversationView | null> {
+  async viewFor(
+    userId: string,
+    conversationId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ConversationView | null> {
     const rows: ViewRow[] = await manager.query(`${VIEW_SELECT} AND c.id = $2`, [userId, conversationId]);
     return rows.length ? toView(rows[0]) : null;
   }
@@ -182,7 +211,25 @@ export class ConversationsRepository {
       params.push(after.t, after.id);
       keyset = ` AND (c.last_activity_at, c.id) < ($3::timestamptz, $4::uuid)`;
     }
-    const rows: ViewRow[] = await this.dataSource.query(`${VIEW_SELECT}${keyset} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $2`, params);
+    const rows: ViewRow[] = await this.dataSource.query(
+      `${VIEW_SELECT}${keyset} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $2`,
+      params,
+    );
     return rows.map(toView);
+  }
+
+  /** Current members of conversations in id order after `after`, for rebuilding the Redis sets. */
+  async membershipPage(
+    after: string | null,
+    limit: number,
+  ): Promise<Array<{ conversationId: string; memberIds: string[] }>> {
+    const rows: Array<{ id: string; member_ids: string[] }> = await this.dataSource.query(
+      `SELECT c.id, ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = c.id AND m.left_at IS NULL)::text[] AS member_ids
+         FROM messaging.conversations c
+        WHERE $1::uuid IS NULL OR c.id > $1::uuid
+        ORDER BY c.id LIMIT $2`,
+      [after, limit],
+    );
+    return rows.map((r) => ({ conversationId: r.id, memberIds: r.member_ids }));
   }
 }

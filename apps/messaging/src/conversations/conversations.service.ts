@@ -16,7 +16,8 @@ import { type CreateConversationDto, GROUP_MAX_MEMBERS } from './dto/create-conv
 import type { ListConversationsQueryDto } from './dto/list-conversations-query.dto';
 import { type ConversationView, ConversationsRepository } from './conversations.repository';
 
-const notConnected = (): ForbiddenException => new ForbiddenException({ message: 'Only your connections can be added to a group', code: 'forbidden' });
+const notConnected = (): ForbiddenException =>
+  new ForbiddenException({ message: 'Only your connections can be added to a group', code: 'forbidden' });
 
 /**
  * Conversations and their membership. Membership lives in PostgreSQL; the Redis set the gateway
@@ -36,13 +37,25 @@ export class ConversationsService {
   ) {}
 
   /** One other member: the pair's direct conversation (`created: false` when it existed). More: a new group. */
-  async create(caller: Principal, dto: CreateConversationDto): Promise<{ conversation: ConversationDto; created: boolean }> {
+  async create(
+    caller: Principal,
+    dto: CreateConversationDto,
+  ): Promise<{ conversation: ConversationDto; created: boolean }> {
     const others = [...new Set(dto.memberIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
-    if (!others.length) throw new BadRequestException({ message: 'memberIds must name at least one user other than you', code: 'bad_request' });
-    return others.length === 1 ? this.createDirect(caller, others[0]) : this.createGroup(caller, others, dto.title ?? null);
+    if (!others.length)
+      throw new BadRequestException({
+        message: 'memberIds must name at least one user other than you',
+        code: 'bad_request',
+      });
+    return others.length === 1
+      ? this.createDirect(caller, others[0])
+      : this.createGroup(caller, others, dto.title ?? null);
   }
 
-  private async createDirect(caller: Principal, otherId: string): Promise<{ conversation: ConversationDto; created: boolean }> {
+  private async createDirect(
+    caller: Principal,
+    otherId: string,
+  ): Promise<{ conversation: ConversationDto; created: boolean }> {
     // Either side's block hides each from the other: no conversation is opened, nor shown.
     if (await this.graph.blockedEitherWay(caller.userId, otherId)) {
       throw new ForbiddenException({ message: 'You cannot start a conversation with this user', code: 'forbidden' });
@@ -62,15 +75,26 @@ export class ConversationsService {
     return { conversation: await this.get(caller, id), created };
   }
 
-  private async createGroup(caller: Principal, others: string[], title: string | null): Promise<{ conversation: ConversationDto; created: boolean }> {
-    if (others.length + 1 > GROUP_MAX_MEMBERS) throw new BadRequestException({ message: `A group has at most ${GROUP_MAX_MEMBERS} members`, code: 'bad_request' });
+  private async createGroup(
+    caller: Principal,
+    others: string[],
+    title: string | null,
+  ): Promise<{ conversation: ConversationDto; created: boolean }> {
+    if (others.length + 1 > GROUP_MAX_MEMBERS)
+      throw new BadRequestException({
+        message: `A group has at most ${GROUP_MAX_MEMBERS} members`,
+        code: 'bad_request',
+      });
     await this.requireConnections(caller, others);
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
       await this.conversations.createGroup(manager, id, caller.userId, title, others);
       await this.outbox.publishMany(
         manager,
-        [caller.userId, ...others].map((userId) => ({ name: 'conversation.member_added' as const, payload: { conversationId: id, userId } })),
+        [caller.userId, ...others].map((userId) => ({
+          name: 'conversation.member_added' as const,
+          payload: { conversationId: id, userId },
+        })),
       );
     });
     await this.members.set(id, [caller.userId, ...others]);
@@ -79,7 +103,9 @@ export class ConversationsService {
 
   /** 403 unless every one of `userIds` is a connection of the caller (waiting briefly for fresh connections to arrive). */
   private async requireConnections(caller: Principal, userIds: readonly string[]): Promise<void> {
-    const ok = await eventually(async () => (await this.graph.connectedAmong(caller.userId, userIds)).size === userIds.length);
+    const ok = await eventually(
+      async () => (await this.graph.connectedAmong(caller.userId, userIds)).size === userIds.length,
+    );
     if (!ok) throw notConnected();
   }
 
@@ -101,18 +127,27 @@ export class ConversationsService {
   }
 
   /** Adds connections of the caller to a group the caller is in; current members are left as they are. */
-  async addMembers(caller: Principal, conversationId: string, dto: AddMembersDto, retried = false): Promise<ConversationDto> {
+  async addMembers(
+    caller: Principal,
+    conversationId: string,
+    dto: AddMembersDto,
+    retried = false,
+  ): Promise<ConversationDto> {
     if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
     const candidates = [...new Set(dto.userIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
     const added = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
       if (!conversation) throw conversationNotFound();
-      if (conversation.type !== 'group') throw new ForbiddenException({ message: 'Members can only be added to a group', code: 'forbidden' });
+      if (conversation.type !== 'group')
+        throw new ForbiddenException({ message: 'Members can only be added to a group', code: 'forbidden' });
       const current = new Set(conversation.memberIds);
       const newcomers = candidates.filter((id) => !current.has(id));
       if (!newcomers.length) return [];
       if (current.size + newcomers.length > GROUP_MAX_MEMBERS) {
-        throw new BadRequestException({ message: `A group has at most ${GROUP_MAX_MEMBERS} members`, code: 'bad_request' });
+        throw new BadRequestException({
+          message: `A group has at most ${GROUP_MAX_MEMBERS} members`,
+          code: 'bad_request',
+        });
       }
       const connected = await this.graph.connectedAmong(caller.userId, newcomers);
       if (connected.size !== newcomers.length) return { notConnected: newcomers };
@@ -139,7 +174,8 @@ export class ConversationsService {
     const remaining = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
       if (!conversation) throw conversationNotFound();
-      if (conversation.type !== 'group') throw new ForbiddenException({ message: 'A direct conversation cannot be left', code: 'forbidden' });
+      if (conversation.type !== 'group')
+        throw new ForbiddenException({ message: 'A direct conversation cannot be left', code: 'forbidden' });
       await this.conversations.leave(manager, conversationId, caller.userId);
       await this.outbox.publish(manager, 'conversation.member_removed', { conversationId, userId: caller.userId });
       return conversation.memberIds.filter((id) => id !== caller.userId);

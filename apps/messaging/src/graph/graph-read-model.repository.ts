@@ -17,7 +17,13 @@ export interface UserSummaryRow {
 export class GraphReadModelRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async upsertUser(manager: EntityManager, userId: string, handle: string, displayName: string, at: string): Promise<void> {
+  async upsertUser(
+    manager: EntityManager,
+    userId: string,
+    handle: string,
+    displayName: string,
+    at: string,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO messaging.users (user_id, handle, display_name, changed_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (user_id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name, changed_at = EXCLUDED.changed_at
@@ -35,7 +41,13 @@ export class GraphReadModelRepository {
     );
   }
 
-  async setBlocked(manager: EntityManager, blockerId: string, blockedId: string, active: boolean, at: string): Promise<void> {
+  async setBlocked(
+    manager: EntityManager,
+    blockerId: string,
+    blockedId: string,
+    active: boolean,
+    at: string,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO messaging.blocks (blocker_id, blocked_id, active, changed_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (blocker_id, blocked_id) DO UPDATE SET active = EXCLUDED.active, changed_at = EXCLUDED.changed_at

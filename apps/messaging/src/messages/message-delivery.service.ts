@@ -32,16 +32,31 @@ export class MessageDeliveryService {
     const others = memberIds.filter((id) => id !== message.senderId);
     const typingEnded = this.typingEnded(message.conversationId, message.senderId, others);
     try {
-      await withTimeout(this.publisher.pushDurable(memberIds, 'message:new', message), PUSH_TIMEOUT_MS, 'message:new push');
+      await withTimeout(
+        this.publisher.pushDurable(memberIds, 'message:new', message),
+        PUSH_TIMEOUT_MS,
+        'message:new push',
+      );
     } catch (err) {
-      this.logger.error(`message ${message.id} (conversation ${message.conversationId}, seq ${message.seq}) stored but not pushed: ${String(err)}`);
+      this.logger.error(
+        `message ${message.id} (conversation ${message.conversationId}, seq ${message.seq}) stored but not pushed: ${String(err)}`,
+      );
     }
     await typingEnded;
   }
 
-  async readAdvanced(conversationId: string, userId: string, seq: number, otherMemberIds: readonly string[]): Promise<void> {
+  async readAdvanced(
+    conversationId: string,
+    userId: string,
+    seq: number,
+    otherMemberIds: readonly string[],
+  ): Promise<void> {
     try {
-      await withTimeout(this.publisher.pushDurable(otherMemberIds, 'message:read', { conversationId, userId, seq }), PUSH_TIMEOUT_MS, 'message:read push');
+      await withTimeout(
+        this.publisher.pushDurable(otherMemberIds, 'message:read', { conversationId, userId, seq }),
+        PUSH_TIMEOUT_MS,
+        'message:read push',
+      );
     } catch (err) {
       this.logger.error(`read position ${seq} of ${userId} in ${conversationId} stored but not pushed: ${String(err)}`);
     }

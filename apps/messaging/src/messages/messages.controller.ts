@@ -34,7 +34,11 @@ export class MessagesController {
   @ApiOkResponse({ type: MessagePageDto })
   @ApiBadRequestResponse({ description: 'Invalid bounds, limit or cursor' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })
-  history(@CurrentUser() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListMessagesQueryDto): Promise<MessagePageDto> {
+  history(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ListMessagesQueryDto,
+  ): Promise<MessagePageDto> {
     return this.messages.history(caller, id, query);
   }
 
@@ -42,14 +46,19 @@ export class MessagesController {
   @ApiOperation({
     summary: 'Send a message',
     description:
-      'Stored with the next seq of the conversation, then pushed as `message:new` to every member (the sender\'s other sockets too). Idempotent on `clientMsgId` per sender and conversation: a retry answers 200 with the stored message and stores nothing.',
+      "Stored with the next seq of the conversation, then pushed as `message:new` to every member (the sender's other sockets too). Idempotent on `clientMsgId` per sender and conversation: a retry answers 200 with the stored message and stores nothing.",
   })
   @ApiCreatedResponse({ type: MessageDto, description: 'Stored' })
   @ApiOkResponse({ type: MessageDto, description: 'Already stored under this clientMsgId' })
   @ApiBadRequestResponse({ description: 'Text empty, blank or over 4000 characters; clientMsgId missing or malformed' })
   @ApiForbiddenResponse({ description: 'A direct conversation where either member blocked the other' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })
-  async send(@CurrentUser() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SendMessageDto, @Res() reply: FastifyReply): Promise<void> {
+  async send(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SendMessageDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const { message, created } = await this.messages.send(caller, id, dto);
     await reply.status(created ? HttpStatus.CREATED : HttpStatus.OK).send(message);
   }
@@ -58,12 +67,17 @@ export class MessagesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Mark messages read up to a seq',
-    description: 'The read position never moves back. When it moves forward, the other members get `message:read` `{conversationId, userId, seq}`.',
+    description:
+      'The read position never moves back. When it moves forward, the other members get `message:read` `{conversationId, userId, seq}`.',
   })
   @ApiNoContentResponse({ description: 'Recorded' })
   @ApiBadRequestResponse({ description: 'Invalid seq' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })
-  markRead(@CurrentUser() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: MarkReadDto): Promise<void> {
+  markRead(
+    @CurrentUser() caller: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: MarkReadDto,
+  ): Promise<void> {
     return this.messages.markRead(caller, id, dto);
   }
 }

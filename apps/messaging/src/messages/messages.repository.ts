@@ -93,14 +93,23 @@ export class MessagesRepository {
    * while this conversation's delivery order is held; see INSERT_NEXT. `afterCommit` must not
    * throw (it is the caller's job to log push failures: the message stays stored).
    */
-  async insertNext(message: NewMessage, afterCommit: (outcome: InsertOutcome & { kind: 'stored' }) => Promise<void>): Promise<InsertOutcome> {
+  async insertNext(
+    message: NewMessage,
+    afterCommit: (outcome: InsertOutcome & { kind: 'stored' }) => Promise<void>,
+  ): Promise<InsertOutcome> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let outcome: InsertOutcome;
     try {
-      const result = await runner.query(INSERT_NEXT, [message.conversationId, message.senderId, message.id, message.text, message.clientMsgId], true);
+      const result = await runner.query(
+        INSERT_NEXT,
+        [message.conversationId, message.senderId, message.id, message.text, message.clientMsgId],
+        true,
+      );
       const rows = result.records as Array<MessageRow & { member_ids: string[] }>;
-      outcome = rows.length ? { kind: 'stored', message: toMessage(rows[0]), memberIds: rows[0].member_ids } : { kind: 'refused' };
+      outcome = rows.length
+        ? { kind: 'stored', message: toMessage(rows[0]), memberIds: rows[0].member_ids }
+        : { kind: 'refused' };
     } catch (err) {
       const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
       if (driverError?.code !== UNIQUE_VIOLATION || driverError.constraint !== 'messages_client_msg_id') {
@@ -126,7 +135,9 @@ export class MessagesRepository {
    * unlock failed is destroyed rather than pooled, so no lock can outlive it.
    */
   private unlockAndRelease(runner: QueryRunner): void {
-    const release = (runner as unknown as { releasePostgresConnection?: (err?: Error) => Promise<void> }).releasePostgresConnection?.bind(runner);
+    const release = (
+      runner as unknown as { releasePostgresConnection?: (err?: Error) => Promise<void> }
+    ).releasePostgresConnection?.bind(runner);
     runner
       .query('SELECT pg_advisory_unlock_all()')
       .then(
@@ -166,7 +177,11 @@ export class MessagesRepository {
    * Moves the member's read position forward to `seq` (capped at the newest message), never back.
    * Null when the caller is not a member; `advanced: false` when the position did not move.
    */
-  async markRead(conversationId: string, userId: string, seq: number): Promise<{ advanced: boolean; seq: number; otherMemberIds: string[] } | null> {
+  async markRead(
+    conversationId: string,
+    userId: string,
+    seq: number,
+  ): Promise<{ advanced: boolean; seq: number; otherMemberIds: string[] } | null> {
     const rows: Array<{ last_read_seq: string; advanced: boolean; member_ids: string[] }> = await this.dataSource.query(
       `WITH me AS (
          SELECT m.last_read_seq AS old_seq, LEAST($3::bigint, c.last_seq) AS target

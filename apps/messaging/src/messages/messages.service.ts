@@ -10,7 +10,8 @@ import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageDeliveryService } from './message-delivery.service';
 import { type MessageRange, MessagesRepository } from './messages.repository';
 
-export const conversationNotFound = (): NotFoundException => new NotFoundException({ message: 'Conversation not found', code: 'not_found' });
+export const conversationNotFound = (): NotFoundException =>
+  new NotFoundException({ message: 'Conversation not found', code: 'not_found' });
 
 interface MessageCursor extends Record<string, string | number> {
   d: string;
@@ -31,7 +32,11 @@ export class MessagesService {
   ) {}
 
   /** Stores then pushes; `created: false` when the caller already sent this clientMsgId here (nothing new stored or pushed). */
-  async send(caller: Principal, conversationId: string, dto: SendMessageDto): Promise<{ message: MessageDto; created: boolean }> {
+  async send(
+    caller: Principal,
+    conversationId: string,
+    dto: SendMessageDto,
+  ): Promise<{ message: MessageDto; created: boolean }> {
     const outcome = await this.messages.insertNext(
       { id: randomUUID(), conversationId, senderId: caller.userId, text: dto.text, clientMsgId: dto.clientMsgId },
       ({ message, memberIds }) => this.delivery.messageStored(message, memberIds),
@@ -47,7 +52,11 @@ export class MessagesService {
   }
 
   /** Why nothing was stored: not a member (404), a retry of a stored message (200), else a block (403). */
-  private async explainRefusal(caller: Principal, conversationId: string, clientMsgId: string): Promise<{ message: MessageDto; created: boolean }> {
+  private async explainRefusal(
+    caller: Principal,
+    conversationId: string,
+    clientMsgId: string,
+  ): Promise<{ message: MessageDto; created: boolean }> {
     if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
     const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
     if (stored) return { message: stored, created: false };
@@ -56,7 +65,8 @@ export class MessagesService {
 
   private async existing(caller: Principal, conversationId: string, clientMsgId: string): Promise<MessageDto> {
     const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
-    if (!stored) throw new InternalServerErrorException('A duplicate clientMsgId was reported but no message was found');
+    if (!stored)
+      throw new InternalServerErrorException('A duplicate clientMsgId was reported but no message was found');
     return stored;
   }
 
@@ -81,7 +91,13 @@ export class MessagesService {
 
   private rangeOf(query: ListMessagesQueryDto): MessageRange {
     const cursor = decodeCursor<MessageCursor>(query.cursor, { d: /^[fb]$/, a: 'number', b: 'number' });
-    if (cursor) return { direction: cursor.d === 'f' ? 'forward' : 'backward', after: cursor.a, before: cursor.b, limit: query.limit };
+    if (cursor)
+      return {
+        direction: cursor.d === 'f' ? 'forward' : 'backward',
+        after: cursor.a,
+        before: cursor.b,
+        limit: query.limit,
+      };
     const after = query.afterSeq ?? 0;
     const before = query.beforeSeq ?? 0;
     return { direction: query.afterSeq !== undefined ? 'forward' : 'backward', after, before, limit: query.limit };
@@ -91,6 +107,7 @@ export class MessagesService {
   async markRead(caller: Principal, conversationId: string, dto: MarkReadDto): Promise<void> {
     const result = await this.messages.markRead(conversationId, caller.userId, dto.seq);
     if (!result) throw conversationNotFound();
-    if (result.advanced) await this.delivery.readAdvanced(conversationId, caller.userId, result.seq, result.otherMemberIds);
+    if (result.advanced)
+      await this.delivery.readAdvanced(conversationId, caller.userId, result.seq, result.otherMemberIds);
   }
 }

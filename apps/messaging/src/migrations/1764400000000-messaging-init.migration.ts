@@ -58,7 +58,9 @@ export class MessagingInit1764400000000 implements MigrationInterface {
       last_read_seq bigint NOT NULL DEFAULT 0 CHECK (last_read_seq >= 0),
       PRIMARY KEY (conversation_id, user_id)
     )`);
-    await runner.query(`CREATE INDEX conversation_members_active_user ON messaging.conversation_members (user_id, conversation_id) WHERE left_at IS NULL`);
+    await runner.query(
+      `CREATE INDEX conversation_members_active_user ON messaging.conversation_members (user_id, conversation_id) WHERE left_at IS NULL`,
+    );
 
     await runner.query(`CREATE TABLE messaging.messages (
       id uuid PRIMARY KEY,

@@ -5,7 +5,11 @@ export class ConversationMemberDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Null only while the user is not yet known to messaging (moments after registration)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Null only while the user is not yet known to messaging (moments after registration)',
+  })
   handle: string | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -19,7 +23,11 @@ export class ConversationDto {
   @ApiProperty({ enum: ['direct', 'group'] })
   type: 'direct' | 'group';
 
-  @ApiProperty({ type: String, nullable: true, description: 'Groups only; null for direct conversations and untitled groups' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Groups only; null for direct conversations and untitled groups',
+  })
   title: string | null;
 
   @ApiProperty({ type: [ConversationMemberDto], description: 'Current members, the caller included' })
@@ -37,7 +45,10 @@ export class ConversationDto {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Time of the newest message (or of the creation); the list is ordered by it' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Time of the newest message (or of the creation); the list is ordered by it',
+  })
   lastActivityAt: string;
 }
 

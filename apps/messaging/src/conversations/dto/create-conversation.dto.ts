@@ -1,10 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 export const GROUP_MAX_MEMBERS = 256;
 
-export const trimString = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+export const trimString = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 
 export class CreateConversationDto {
   @ApiProperty({
@@ -21,7 +31,11 @@ export class CreateConversationDto {
   @IsUUID('all', { each: true })
   memberIds: string[];
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Groups only (trimmed); ignored for a direct conversation' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    description: 'Groups only (trimmed); ignored for a direct conversation',
+  })
   @IsOptional()
   @Transform(trimString)
   @IsString()

@@ -3,7 +3,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ListMessagesQueryDto {
-  @ApiPropertyOptional({ minimum: 0, description: 'Messages with seq greater than this, oldest first (catch-up after a gap)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    description: 'Messages with seq greater than this, oldest first (catch-up after a gap)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,7 +14,11 @@ export class ListMessagesQueryDto {
   @Max(Number.MAX_SAFE_INTEGER)
   afterSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'The newest messages with seq lower than this (scrolling back). Without either bound: the newest messages.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    description:
+      'The newest messages with seq lower than this (scrolling back). Without either bound: the newest messages.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

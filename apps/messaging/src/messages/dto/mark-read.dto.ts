@@ -4,7 +4,8 @@ import { IsInt, Max, Min } from 'class-validator';
 export class MarkReadDto {
   @ApiProperty({
     minimum: 0,
-    description: 'Seq of the newest message the caller has read. The read position never moves back; a seq past the newest message counts as the newest.',
+    description:
+      'Seq of the newest message the caller has read. The read position never moves back; a seq past the newest message counts as the newest.',
   })
   @IsInt()
   @Min(0)

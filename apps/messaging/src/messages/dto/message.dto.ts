@@ -9,7 +9,10 @@ export class MessageDto implements MessagePayload {
   @ApiProperty({ format: 'uuid' })
   conversationId: string;
 
-  @ApiProperty({ description: 'Starts at 1 in each conversation and increases by exactly 1 per stored message', example: 1 })
+  @ApiProperty({
+    description: 'Starts at 1 in each conversation and increases by exactly 1 per stored message',
+    example: 1,
+  })
   seq: number;
 
   @ApiProperty({ format: 'uuid' })
@@ -29,6 +32,10 @@ export class MessagePageDto {
   @ApiProperty({ type: [MessageDto], description: 'Always in increasing seq order' })
   items: MessageDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page in the same direction; null at the end' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page in the same direction; null at the end',
+  })
   nextCursor: string | null;
 }
