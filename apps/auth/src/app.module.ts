@@ -30,7 +30,8 @@ function loginTracker(req: Req): string {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: PlazaConfig): DynamicModule {
+  /** `background: false` (the CLI) leaves the outbox relay and event consumers to the running app. */
+  static forRoot(config: PlazaConfig, { background = true }: { background?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -39,7 +40,7 @@ export class AppModule {
           entities: [UserEntity, AuditEntryEntity, ...EVENTS_ENTITIES],
           migrations,
         }),
-        EventsModule.forApp({ app: 'auth' }),
+        EventsModule.forApp({ app: 'auth', relay: background, consume: background }),
         RbacModule,
         RateLimitModule.forRoot((c) => [
           { name: 'login', ttl: 60_000, limit: c.LOGIN_RATE_LIMIT, getTracker: (req) => loginTracker(req as Req) },

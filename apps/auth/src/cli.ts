@@ -19,7 +19,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfigOrExit();
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { background: false }), {
+    logger: ['error', 'warn'],
+  });
   try {
     const user = await app.get(AdminService).grantRoleByEmail(email, role);
     process.stdout.write(`${JSON.stringify(user)}\n`);

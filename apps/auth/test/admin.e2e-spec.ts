@@ -10,11 +10,13 @@ describe('admin: roles, suspension and the audit log', () => {
 
   beforeAll(async () => {
     [admin, moderator] = await Promise.all([registerUser(api), registerUser(api)]);
-    await grantRole(platform.env, admin.email, 'admin');
-    await grantRole(platform.env, moderator.email, 'moderator');
+    await Promise.all([
+      grantRole(platform.env, admin.email, 'admin'),
+      grantRole(platform.env, moderator.email, 'moderator'),
+    ]);
     db = new Client({ connectionString: platform.env.DATABASE_URL });
     await db.connect();
-  });
+  }, 60_000);
   afterAll(async () => {
     await db.end();
   });
@@ -22,7 +24,13 @@ describe('admin: roles, suspension and the audit log', () => {
   it('the CLI grant applied to sessions that were already open', async () => {
     const me = await api.get('/api/auth/me', { token: admin.accessToken });
     expect(me.body.roles).toEqual(['user', 'admin']);
-    expect(me.body.permissions).toEqual(['users:read', 'users:suspend', 'posts:moderate', 'roles:manage', 'audit:read']);
+    expect(me.body.permissions).toEqual([
+      'users:read',
+      'users:suspend',
+      'posts:moderate',
+      'roles:manage',
+      'audit:read',
+    ]);
   });
 
   it('refuses every admin route to plain users (403) and to anonymous callers (401)', async () => {
@@ -46,14 +54,28 @@ describe('admin: roles, suspension and the audit log', () => {
 
   it('lets moderators read and suspend users but not manage roles or read the audit log', async () => {
     const user = await registerUser(api);
-    const list = await api.get(`/api/admin/users?q=${encodeURIComponent(user.user.handle)}`, { token: moderator.accessToken });
+    const list = await api.get(`/api/admin/users?q=${encodeURIComponent(user.user.handle)}`, {
+      token: moderator.accessToken,
+    });
     expect(list.status).toBe(200);
     expect(list.body).toEqual({ items: [{ ...user.user, suspended: false }], nextCursor: null });
-    expect((await api.put(`/api/admin/users/${user.user.id}/roles`, { roles: ['moderator'] }, { token: moderator.accessToken })).status).toBe(403);
+    expect(
+      (
+        await api.put(
+          `/api/admin/users/${user.user.id}/roles`,
+          { roles: ['moderator'] },
+          { token: moderator.accessToken },
+        )
+      ).status,
+    ).toBe(403);
     expect((await api.get('/api/admin/audit', { token: moderator.accessToken })).status).toBe(403);
-    expect((await api.post(`/api/admin/users/${user.user.id}/suspend`, undefined, { token: moderator.accessToken })).status).toBe(200);
+    expect(
+      (await api.post(`/api/admin/users/${user.user.id}/suspend`, undefined, { token: moderator.accessToken })).status,
+    ).toBe(200);
     // ... but not admins.
-    expect((await api.post(`/api/admin/users/${admin.user.id}/suspend`, undefined, { token: moderator.accessToken })).status).toBe(403);
+    expect(
+      (await api.post(`/api/admin/users/${admin.user.id}/suspend`, undefined, { token: moderator.accessToken })).status,
+    ).toBe(403);
   });
 
   it('searches and paginates users', async () => {
@@ -63,7 +85,9 @@ describe('admin: roles, suspension and the audit log', () => {
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await api.get(`/api/admin/users?q=${tag}&limit=2&cursor=${first.body.nextCursor}`, { token: admin.accessToken });
+    const second = await api.get(`/api/admin/users?q=${tag}&limit=2&cursor=${first.body.nextCursor}`, {
+      token: admin.accessToken,
+    });
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
     const names = [...first.body.items, ...second.body.items].map((u: { displayName: string }) => u.displayName);
@@ -76,12 +100,20 @@ describe('admin: roles, suspension and the audit log', () => {
   it('changes roles without a new sign-in, on every gateway, and audits it', async () => {
     const user = await registerUser(api);
     expect((await api.get('/api/admin/users', { token: user.accessToken })).status).toBe(403);
-    const res = await api.put(`/api/admin/users/${user.user.id}/roles`, { roles: ['moderator'] }, { token: admin.accessToken, headers: { 'user-agent': 'AdminConsole' } });
+    const res = await api.put(
+      `/api/admin/users/${user.user.id}/roles`,
+      { roles: ['moderator'] },
+      { token: admin.accessToken, headers: { 'user-agent': 'AdminConsole' } },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...user.user, roles: ['user', 'moderator'], suspended: false });
     // The very next request with the old token, on the other gateway, has the new role.
     expect((await api2.get('/api/admin/users', { token: user.accessToken })).status).toBe(200);
-    expect((await api2.get('/api/auth/me', { token: user.accessToken })).body.permissions).toEqual(['users:read', 'users:suspend', 'posts:moderate']);
+    expect((await api2.get('/api/auth/me', { token: user.accessToken })).body.permissions).toEqual([
+      'users:read',
+      'users:suspend',
+      'posts:moderate',
+    ]);
     // Refreshing keeps it.
     const refreshed = await api.post('/api/auth/refresh', { refreshToken: user.refreshToken });
     expect(refreshed.body.user.roles).toEqual(['user', 'moderator']);
@@ -93,7 +125,12 @@ describe('admin: roles, suspension and the audit log', () => {
     const audit = await api.get('/api/admin/audit?limit=100', { token: admin.accessToken });
     const entries = audit.body.items.filter((e: { targetId: string }) => e.targetId === user.user.id);
     expect(entries).toEqual([
-      expect.objectContaining({ actorId: admin.user.id, action: 'user.roles_changed', before: { roles: ['user', 'moderator'] }, after: { roles: ['user'] } }),
+      expect.objectContaining({
+        actorId: admin.user.id,
+        action: 'user.roles_changed',
+        before: { roles: ['user', 'moderator'] },
+        after: { roles: ['user'] },
+      }),
       {
         id: expect.any(String),
         actorId: admin.user.id,
@@ -109,7 +146,8 @@ describe('admin: roles, suspension and the audit log', () => {
 
   it('refuses invalid role changes: unknown role, unknown fields, unknown user, bad id', async () => {
     const user = await registerUser(api);
-    const put = (id: string, body: unknown) => api.put(`/api/admin/users/${id}/roles`, body, { token: admin.accessToken });
+    const put = (id: string, body: unknown) =>
+      api.put(`/api/admin/users/${id}/roles`, body, { token: admin.accessToken });
     expect((await put(user.user.id, { roles: ['root'] })).status).toBe(400);
     expect((await put(user.user.id, { roles: 'admin' })).status).toBe(400);
     expect((await put(user.user.id, { roles: ['admin'], suspended: true })).status).toBe(400);
@@ -119,7 +157,11 @@ describe('admin: roles, suspension and the audit log', () => {
   });
 
   it('answers 409 when an admin removes their own admin role', async () => {
-    const res = await api.put(`/api/admin/users/${admin.user.id}/roles`, { roles: ['moderator'] }, { token: admin.accessToken });
+    const res = await api.put(
+      `/api/admin/users/${admin.user.id}/roles`,
+      { roles: ['moderator'] },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('cannot_remove_own_admin');
     expect((await api.get('/api/auth/me', { token: admin.accessToken })).body.roles).toEqual(['user', 'admin']);
@@ -138,29 +180,48 @@ describe('admin: roles, suspension and the audit log', () => {
     expect((await api.post('/api/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401);
     const login = await api.post('/api/auth/login', { email: user.email, password: user.password });
     expect(login.status).toBe(403);
-    expect(login.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.any(String), code: 'account_suspended' });
+    expect(login.body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: expect.any(String),
+      code: 'account_suspended',
+    });
     // A wrong password still gets the plain 401: suspension is not revealed without the password.
     expect((await api.post('/api/auth/login', { email: user.email, password: 'wrong password 123' })).status).toBe(401);
 
-    const unsuspend = await api.post(`/api/admin/users/${user.user.id}/unsuspend`, undefined, { token: admin.accessToken });
+    const unsuspend = await api.post(`/api/admin/users/${user.user.id}/unsuspend`, undefined, {
+      token: admin.accessToken,
+    });
     expect(unsuspend.body.suspended).toBe(false);
     expect((await api.post('/api/auth/login', { email: user.email, password: user.password })).status).toBe(200);
 
     const audit = await api.get('/api/admin/audit', { token: admin.accessToken });
-    const actions = audit.body.items.filter((e: { targetId: string }) => e.targetId === user.user.id).map((e: { action: string }) => e.action);
+    const actions = audit.body.items
+      .filter((e: { targetId: string }) => e.targetId === user.user.id)
+      .map((e: { action: string }) => e.action);
     expect(actions).toEqual(['user.unsuspended', 'user.suspended']);
   });
 
   it('answers 409 for suspending yourself and 404 for an unknown user', async () => {
-    expect((await api.post(`/api/admin/users/${admin.user.id}/suspend`, undefined, { token: admin.accessToken })).status).toBe(409);
-    expect((await api.post('/api/admin/users/00000000-0000-4000-8000-000000000000/suspend', undefined, { token: admin.accessToken })).status).toBe(404);
+    expect(
+      (await api.post(`/api/admin/users/${admin.user.id}/suspend`, undefined, { token: admin.accessToken })).status,
+    ).toBe(409);
+    expect(
+      (
+        await api.post('/api/admin/users/00000000-0000-4000-8000-000000000000/suspend', undefined, {
+          token: admin.accessToken,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('lists the audit log newest first with pagination', async () => {
     const first = await api.get('/api/admin/audit?limit=1', { token: admin.accessToken });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(1);
-    const second = await api.get(`/api/admin/audit?limit=1&cursor=${first.body.nextCursor}`, { token: admin.accessToken });
+    const second = await api.get(`/api/admin/audit?limit=1&cursor=${first.body.nextCursor}`, {
+      token: admin.accessToken,
+    });
     expect(second.body.items).toHaveLength(1);
     expect(Date.parse(second.body.items[0].createdAt)).toBeLessThanOrEqual(Date.parse(first.body.items[0].createdAt));
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
@@ -169,7 +230,9 @@ describe('admin: roles, suspension and the audit log', () => {
   it('the database refuses UPDATE, DELETE and TRUNCATE on audit entries', async () => {
     const { rows } = await db.query('SELECT id, action FROM auth.audit_log LIMIT 1');
     expect(rows).toHaveLength(1);
-    await expect(db.query(`UPDATE auth.audit_log SET action = 'tampered' WHERE id = $1`, [rows[0].id])).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE auth.audit_log SET action = 'tampered' WHERE id = $1`, [rows[0].id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.query('DELETE FROM auth.audit_log WHERE id = $1', [rows[0].id])).rejects.toThrow(/append-only/);
     await expect(db.query('TRUNCATE auth.audit_log')).rejects.toThrow(/append-only/);
     const after = await db.query('SELECT action FROM auth.audit_log WHERE id = $1', [rows[0].id]);
@@ -191,7 +254,14 @@ describe('admin: roles, suspension and the audit log', () => {
       },
       { message: 'the post.deleted audit entry' },
     );
-    expect(entries).toEqual([expect.objectContaining({ actorId: moderator.user.id, action: 'post.deleted', targetId: post.body.id, before: { authorId: author.user.id } })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        actorId: moderator.user.id,
+        action: 'post.deleted',
+        targetId: post.body.id,
+        before: { authorId: author.user.id },
+      }),
+    ]);
   });
 
   it('offers no API to change or delete audit entries', async () => {

@@ -3,7 +3,11 @@ import Redis from 'ioredis';
 import { loginUser, registerUser, registrationBody, sharedPlatform, TEST_PASSWORD } from '@plaza/testing';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-function hs256(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+function hs256(
+  payload: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const body = `${b64(header)}.${b64(payload)}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
@@ -26,7 +30,13 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
       const res = await api.post('/api/auth/register', body);
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
-        user: { id: expect.any(String), email: body.email.toLowerCase(), handle: body.handle, displayName: body.displayName, roles: ['user'] },
+        user: {
+          id: expect.any(String),
+          email: body.email.toLowerCase(),
+          handle: body.handle,
+          displayName: body.displayName,
+          roles: ['user'],
+        },
         accessToken: expect.any(String),
         refreshToken: expect.any(String),
         expiresIn: 900,
@@ -67,11 +77,18 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(Array) });
       // Nothing was created: signing in with the same body fails (400 for an invalid email, else 401).
-      expect([400, 401]).toContain((await api.post('/api/auth/login', { email: body.email, password: body.password })).status);
+      expect([400, 401]).toContain(
+        (await api.post('/api/auth/login', { email: body.email, password: body.password })).status,
+      );
     });
 
     it('refuses unknown fields, and mass assignment of roles or ids, without creating the user', async () => {
-      for (const extra of [{ roles: ['admin'] }, { id: '00000000-0000-4000-8000-000000000000' }, { suspended: false }, { isAdmin: true }]) {
+      for (const extra of [
+        { roles: ['admin'] },
+        { id: '00000000-0000-4000-8000-000000000000' },
+        { suspended: false },
+        { isAdmin: true },
+      ]) {
         const body = { ...registrationBody(), ...extra };
         const res = await api.post('/api/auth/register', body);
         expect(res.status).toBe(400);
@@ -118,11 +135,19 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
     it('answers wrong password and unknown email alike with 401', async () => {
       const user = await registerUser(api);
       const wrong = await api.post('/api/auth/login', { email: user.email, password: 'wrong password 123' });
-      const unknown = await api.post('/api/auth/login', { email: `nobody_${Date.now()}@example.test`, password: 'wrong password 123' });
+      const unknown = await api.post('/api/auth/login', {
+        email: `nobody_${Date.now()}@example.test`,
+        password: 'wrong password 123',
+      });
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       expect(unknown.body).toEqual(wrong.body);
-      expect(wrong.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid email or password', code: 'invalid_credentials' });
+      expect(wrong.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Invalid email or password',
+        code: 'invalid_credentials',
+      });
     });
 
     it('takes similar time for an unknown email and a wrong password (both run argon2)', async () => {
@@ -193,7 +218,10 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
 
     it('lets only one of two concurrent refreshes with one token win, and then revokes', async () => {
       const user = await registerUser(api);
-      const results = await Promise.all([api.post('/api/auth/refresh', { refreshToken: user.refreshToken }), api2.post('/api/auth/refresh', { refreshToken: user.refreshToken })]);
+      const results = await Promise.all([
+        api.post('/api/auth/refresh', { refreshToken: user.refreshToken }),
+        api2.post('/api/auth/refresh', { refreshToken: user.refreshToken }),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
       const winner = results.find((r) => r.status === 200)!;
       expect((await api.get('/api/auth/me', { token: winner.body.accessToken })).status).toBe(401);
@@ -202,7 +230,13 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
     it('answers 401 for forged or garbage refresh tokens without revoking the session', async () => {
       const user = await registerUser(api);
       const [sid, gen] = user.refreshToken.split('.');
-      for (const token of [`${sid}.${gen}.forged`, `${sid}.0.${'A'.repeat(43)}`, `${sid}.7.${'A'.repeat(43)}`, 'garbage', user.accessToken]) {
+      for (const token of [
+        `${sid}.${gen}.forged`,
+        `${sid}.0.${'A'.repeat(43)}`,
+        `${sid}.7.${'A'.repeat(43)}`,
+        'garbage',
+        user.accessToken,
+      ]) {
         const res = await api.post('/api/auth/refresh', { refreshToken: token });
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('unauthorized');
@@ -233,7 +267,12 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
     it('answers 401 without a token', async () => {
       const res = await api.post('/api/auth/logout');
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Authentication required', code: 'unauthorized' });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Authentication required',
+        code: 'unauthorized',
+      });
     });
   });
 
@@ -263,14 +302,20 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
       }
       // A correctly signed token with the real claims is accepted: the refusals above are specific.
       expect((await api.get('/api/auth/me', { token: hs256(claims, secret) })).status).toBe(200);
-      expect((await api.get('/api/auth/me', { headers: { authorization: `Basic ${user.accessToken}` } })).status).toBe(401);
+      expect((await api.get('/api/auth/me', { headers: { authorization: `Basic ${user.accessToken}` } })).status).toBe(
+        401,
+      );
     });
   });
 
   describe('sessions', () => {
     it('lists the caller’s sessions with the current one flagged', async () => {
       const user = await registerUser(api);
-      const second = await api2.post('/api/auth/login', { email: user.email, password: user.password, rememberMe: true }, { headers: { 'user-agent': 'PlazaTest/2.0' } });
+      const second = await api2.post(
+        '/api/auth/login',
+        { email: user.email, password: user.password, rememberMe: true },
+        { headers: { 'user-agent': 'PlazaTest/2.0' } },
+      );
       const res = await api.get('/api/auth/sessions', { token: user.accessToken });
       expect(res.status).toBe(200);
       expect(res.body.items).toHaveLength(2);
@@ -298,7 +343,10 @@ describe('auth: register, login, tokens and sessions (through both gateways)', (
       const foreign = await api.delete(`/api/auth/sessions/${stranger.session.id}`, { token: user.accessToken });
       expect(foreign.status).toBe(404);
       expect((await api.get('/api/auth/me', { token: stranger.accessToken })).status).toBe(200);
-      expect((await api.delete('/api/auth/sessions/00000000-0000-4000-8000-000000000000', { token: user.accessToken })).status).toBe(404);
+      expect(
+        (await api.delete('/api/auth/sessions/00000000-0000-4000-8000-000000000000', { token: user.accessToken }))
+          .status,
+      ).toBe(404);
       expect((await api.delete('/api/auth/sessions/not-a-uuid', { token: user.accessToken })).status).toBe(400);
 
       const res = await api.delete(`/api/auth/sessions/${second.session.id}`, { token: user.accessToken });

@@ -10,12 +10,12 @@ const ANSWERS: Record<string, { status?: number; body?: unknown; hang?: boolean 
   // 0.4 passes for login: RECAPTCHA_MIN_SCORE_LOGIN=0.3 below.
   'low-login': { body: { success: true, action: 'login', score: 0.4, hostname: 'app.plaza.test' } },
   'very-low-login': { body: { success: true, action: 'login', score: 0.2, hostname: 'app.plaza.test' } },
-  'failed': { body: { success: false, 'error-codes': ['invalid-input-response'] } },
+  failed: { body: { success: false, 'error-codes': ['invalid-input-response'] } },
   'other-host': { body: { success: true, action: 'register', score: 0.9, hostname: 'evil.example' } },
   'no-score': { body: { success: true, action: 'register', hostname: 'app.plaza.test' } },
   'server-error': { status: 500, body: { error: 'boom' } },
   'not-json': { status: 200, body: '<html>' },
-  'hang': { hang: true },
+  hang: { hang: true },
 };
 
 describe('reCAPTCHA v3 on register and login (fake siteverify server)', () => {
@@ -72,8 +72,10 @@ describe('reCAPTCHA v3 on register and login (fake siteverify server)', () => {
     await close();
   });
 
-  const register = (captchaToken: string | undefined, body = registrationBody()) => api.post('/api/auth/register', { ...body, ...(captchaToken ? { captchaToken } : {}) });
-  const login = (email: string, password: string, captchaToken?: string) => api.post('/api/auth/login', { email, password, ...(captchaToken ? { captchaToken } : {}) });
+  const register = (captchaToken: string | undefined, body = registrationBody()) =>
+    api.post('/api/auth/register', { ...body, ...(captchaToken ? { captchaToken } : {}) });
+  const login = (email: string, password: string, captchaToken?: string) =>
+    api.post('/api/auth/login', { email, password, ...(captchaToken ? { captchaToken } : {}) });
 
   it('registers with a good token, posting secret, response and the client IP as a form', async () => {
     const res = await register('ok-register');
@@ -99,7 +101,12 @@ describe('reCAPTCHA v3 on register and login (fake siteverify server)', () => {
     const body = registrationBody();
     const res = await register(token, body);
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.any(String), code: 'captcha_failed' });
+    expect(res.body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: expect.any(String),
+      code: 'captcha_failed',
+    });
     expect((await login(body.email, body.password, 'ok-login')).status).toBe(401);
     // The handle is still free.
     expect((await register('ok-register', { ...registrationBody(), handle: body.handle })).status).toBe(201);

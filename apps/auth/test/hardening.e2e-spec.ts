@@ -4,7 +4,17 @@ import Redis from 'ioredis';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { socketIoKey } from '@plaza/redis';
-import { apiClient, type ApiClient, freePort, grantRole, type Platform, registerUser, sleep, startPlatform, waitFor } from '@plaza/testing';
+import {
+  apiClient,
+  type ApiClient,
+  freePort,
+  grantRole,
+  type Platform,
+  registerUser,
+  sleep,
+  startPlatform,
+  waitFor,
+} from '@plaza/testing';
 
 /**
  * Settings the shared platform cannot have: a login limit of 3 per minute and 2-second sessions.
@@ -15,7 +25,11 @@ describe('auth hardening: login rate limit, session expiry, socket revocation', 
   let api: ApiClient;
 
   beforeAll(async () => {
-    platform = await startPlatform({ apps: ['auth'], gateways: 1, env: { LOGIN_RATE_LIMIT: '3', SESSION_TTL_SECONDS: '2' } });
+    platform = await startPlatform({
+      apps: ['auth'],
+      gateways: 1,
+      env: { LOGIN_RATE_LIMIT: '3', SESSION_TTL_SECONDS: '2' },
+    });
     api = apiClient(platform.gateways[0]);
   }, 60_000);
   afterAll(async () => {
@@ -25,16 +39,27 @@ describe('auth hardening: login rate limit, session expiry, socket revocation', 
   it('answers 429 with Retry-After past LOGIN_RATE_LIMIT per (IP, email), also with a spoofed X-Forwarded-For', async () => {
     const user = await registerUser(api, { rememberMe: true });
     for (let i = 0; i < 3; i++) {
-      expect((await api.post('/api/auth/login', { email: user.email, password: 'wrong password 123' })).status).toBe(401);
+      expect((await api.post('/api/auth/login', { email: user.email, password: 'wrong password 123' })).status).toBe(
+        401,
+      );
     }
     const limited = await api.post('/api/auth/login', { email: user.email, password: user.password });
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.any(String), code: 'rate_limited' });
+    expect(limited.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.any(String),
+      code: 'rate_limited',
+    });
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // TRUST_PROXY is 0: a client-chosen X-Forwarded-For (or our internal header) changes nothing.
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' } as Record<string, string>, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }, { 'x-plaza-client-ip': '192.0.2.44' }]) {
+    for (const headers of [
+      { 'x-forwarded-for': '203.0.113.7' } as Record<string, string>,
+      { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' },
+      { 'x-plaza-client-ip': '192.0.2.44' },
+    ]) {
       const res = await api.post('/api/auth/login', { email: user.email, password: user.password }, { headers });
       expect(res.status).toBe(429);
     }
@@ -109,17 +134,24 @@ describe('auth hardening: login rate limit, session expiry, socket revocation', 
       const user = await registerUser(api, { rememberMe: true });
       const other = await api.post('/api/auth/login', { email: user.email, password: user.password, rememberMe: true });
       const b = await open(other.body.session.id);
-      expect((await api.delete(`/api/auth/sessions/${other.body.session.id}`, { token: user.accessToken })).status).toBe(204);
+      expect(
+        (await api.delete(`/api/auth/sessions/${other.body.session.id}`, { token: user.accessToken })).status,
+      ).toBe(204);
       await waitFor(() => b.events.length === 2, { message: 'revocation' });
       expect(b.events).toEqual([`revoked:${other.body.session.id}`, 'disconnect:io server disconnect']);
     });
 
     it('suspension disconnects every socket of every session of the user', async () => {
-      const [admin, user] = await Promise.all([registerUser(api, { rememberMe: true }), registerUser(api, { rememberMe: true })]);
+      const [admin, user] = await Promise.all([
+        registerUser(api, { rememberMe: true }),
+        registerUser(api, { rememberMe: true }),
+      ]);
       await grantRole(platform.env, admin.email, 'admin');
       const other = await api.post('/api/auth/login', { email: user.email, password: user.password, rememberMe: true });
       const sockets = await Promise.all([open(user.session.id), open(other.body.session.id)]);
-      expect((await api.post(`/api/admin/users/${user.user.id}/suspend`, undefined, { token: admin.accessToken })).status).toBe(200);
+      expect(
+        (await api.post(`/api/admin/users/${user.user.id}/suspend`, undefined, { token: admin.accessToken })).status,
+      ).toBe(200);
       await waitFor(() => sockets.every((s) => s.events.length === 2), { message: 'both sessions revoked' });
       expect(sockets[0].events).toEqual([`revoked:${user.session.id}`, 'disconnect:io server disconnect']);
       expect(sockets[1].events).toEqual([`revoked:${other.body.session.id}`, 'disconnect:io server disconnect']);

@@ -1,9 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { oidcUserId } from '@plaza/session';
-import { apiClient, type ApiClient, freePort, grantRole, type Platform, registerUser, startPlatform } from '@plaza/testing';
+import {
+  apiClient,
+  type ApiClient,
+  freePort,
+  grantRole,
+  type Platform,
+  registerUser,
+  startPlatform,
+} from '@plaza/testing';
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>;
+interface SignOptions {
+  key?: Key;
+  alg?: string;
+  kid?: string;
+  exp?: string | number;
+}
 
 /** External OIDC / Cognito access tokens checked against a local JWKS server. */
 describe('OIDC access tokens (local JWKS server)', () => {
@@ -18,7 +32,11 @@ describe('OIDC access tokens (local JWKS server)', () => {
   const audience = 'plaza-client';
 
   beforeAll(async () => {
-    [rsa, ec, stranger] = await Promise.all([generateKeyPair('RS256'), generateKeyPair('ES256'), generateKeyPair('RS256')]);
+    [rsa, ec, stranger] = await Promise.all([
+      generateKeyPair('RS256'),
+      generateKeyPair('ES256'),
+      generateKeyPair('RS256'),
+    ]);
     const keys: JWK[] = [
       { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
       { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
@@ -35,7 +53,11 @@ describe('OIDC access tokens (local JWKS server)', () => {
       }
     });
     await new Promise<void>((resolve) => jwksServer.listen(port, '127.0.0.1', resolve));
-    platform = await startPlatform({ apps: ['auth'], gateways: 1, env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: audience } });
+    platform = await startPlatform({
+      apps: ['auth'],
+      gateways: 1,
+      env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: audience },
+    });
     api = apiClient(platform.gateways[0]);
   }, 60_000);
   afterAll(async () => {
@@ -43,8 +65,10 @@ describe('OIDC access tokens (local JWKS server)', () => {
     await new Promise<void>((resolve) => jwksServer.close(() => resolve()));
   });
 
-  const sign = (claims: Record<string, unknown>, { key = rsa, alg = 'RS256', kid = 'rsa-1', exp = '10m' as string | number } = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime(exp).sign(key.privateKey);
+  const sign = (
+    claims: Record<string, unknown>,
+    { key = rsa, alg = 'RS256', kid = 'rsa-1', exp = '10m' }: SignOptions = {},
+  ) => new SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime(exp).sign(key.privateKey);
 
   it('accepts a valid RS256 token, provisions the user on first sight and maps roles from cognito:groups', async () => {
     const sub = `sub-${Date.now()}`;
@@ -70,9 +94,18 @@ describe('OIDC access tokens (local JWKS server)', () => {
   });
 
   it('accepts a Cognito access token (client_id + token_use: access, no aud) and an ES256 token', async () => {
-    const cognito = await sign({ iss: issuer, sub: `c-${Date.now()}`, client_id: audience, token_use: 'access', scope: 'openid' });
+    const cognito = await sign({
+      iss: issuer,
+      sub: `c-${Date.now()}`,
+      client_id: audience,
+      token_use: 'access',
+      scope: 'openid',
+    });
     expect((await api.get('/api/auth/me', { token: cognito })).status).toBe(200);
-    const es = await sign({ iss: issuer, aud: audience, sub: `e-${Date.now()}` }, { key: ec, alg: 'ES256', kid: 'ec-1' });
+    const es = await sign(
+      { iss: issuer, aud: audience, sub: `e-${Date.now()}` },
+      { key: ec, alg: 'ES256', kid: 'ec-1' },
+    );
     expect((await api.get('/api/auth/me', { token: es })).status).toBe(200);
   });
 
@@ -100,7 +133,9 @@ describe('OIDC access tokens (local JWKS server)', () => {
       const res = await api.get('/api/auth/me', { token });
       expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 401, code: 'unauthorized' });
     }
-    expect((await api.get('/api/auth/me', { token: await sign({ iss: issuer, aud: audience, sub }) })).status).toBe(200);
+    expect((await api.get('/api/auth/me', { token: await sign({ iss: issuer, aud: audience, sub }) })).status).toBe(
+      200,
+    );
   });
 
   it('does not refetch the JWKS for every unknown kid (cool-down)', async () => {
@@ -119,9 +154,13 @@ describe('OIDC access tokens (local JWKS server)', () => {
     const token = await sign({ iss: issuer, aud: audience, sub });
     const me = await api.get('/api/auth/me', { token });
     expect(me.status).toBe(200);
-    expect((await api.post(`/api/admin/users/${me.body.id}/suspend`, undefined, { token: admin.accessToken })).status).toBe(200);
+    expect(
+      (await api.post(`/api/admin/users/${me.body.id}/suspend`, undefined, { token: admin.accessToken })).status,
+    ).toBe(200);
     expect((await api.get('/api/auth/me', { token })).status).toBe(401);
-    expect((await api.post(`/api/admin/users/${me.body.id}/unsuspend`, undefined, { token: admin.accessToken })).status).toBe(200);
+    expect(
+      (await api.post(`/api/admin/users/${me.body.id}/unsuspend`, undefined, { token: admin.accessToken })).status,
+    ).toBe(200);
     expect((await api.get('/api/auth/me', { token })).status).toBe(200);
   });
 });

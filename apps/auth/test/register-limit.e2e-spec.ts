@@ -7,7 +7,12 @@ describe('registration rate limit (REGISTER_RATE_LIMIT per client IP per hour)',
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    platform = await startPlatform({ apps: ['auth'], gateways: 2, redisUrl: redis.url, env: { REGISTER_RATE_LIMIT: '2' } });
+    platform = await startPlatform({
+      apps: ['auth'],
+      gateways: 2,
+      redisUrl: redis.url,
+      env: { REGISTER_RATE_LIMIT: '2' },
+    });
   }, 60_000);
   afterAll(async () => {
     await platform?.stop();
@@ -21,11 +26,20 @@ describe('registration rate limit (REGISTER_RATE_LIMIT per client IP per hour)',
     const body = registrationBody();
     const limited = await api1.post('/api/auth/register', body);
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.any(String), code: 'rate_limited' });
+    expect(limited.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.any(String),
+      code: 'rate_limited',
+    });
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(3500);
     expect(retryAfter).toBeLessThanOrEqual(3600);
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.50' } as Record<string, string>, { 'x-real-ip': '203.0.113.51' }, { 'x-plaza-client-ip': '203.0.113.52' }]) {
+    for (const headers of [
+      { 'x-forwarded-for': '203.0.113.50' } as Record<string, string>,
+      { 'x-real-ip': '203.0.113.51' },
+      { 'x-plaza-client-ip': '203.0.113.52' },
+    ]) {
       expect((await api2.post('/api/auth/register', registrationBody(), { headers })).status).toBe(429);
     }
     // Nothing was created by the refused attempt.

@@ -8,7 +8,13 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AccessVerifier, bearerToken, type Principal, UnauthenticatedError, VerifierUnavailableError } from '@plaza/session';
+import {
+  type AccessVerifier,
+  bearerToken,
+  type Principal,
+  UnauthenticatedError,
+  VerifierUnavailableError,
+} from '@plaza/session';
 import { PERMISSIONS_KEY } from './require-permissions.decorator';
 
 export const ACCESS_VERIFIER = Symbol('ACCESS_VERIFIER');
@@ -40,10 +46,16 @@ export class AuthGuard implements CanActivate {
       principal = await this.verifier.verify(token);
     } catch (err) {
       if (err instanceof UnauthenticatedError) {
-        throw new UnauthorizedException({ message: 'Invalid or expired token, or the session was revoked', code: 'unauthorized' });
+        throw new UnauthorizedException({
+          message: 'Invalid or expired token, or the session was revoked',
+          code: 'unauthorized',
+        });
       }
       if (err instanceof VerifierUnavailableError) {
-        throw new ServiceUnavailableException({ message: 'The identity provider is unavailable, retry shortly', code: 'unavailable' });
+        throw new ServiceUnavailableException({
+          message: 'The identity provider is unavailable, retry shortly',
+          code: 'unavailable',
+        });
       }
       throw err;
     }
@@ -51,7 +63,11 @@ export class AuthGuard implements CanActivate {
     // The request logger reads the raw request.
     if (req.raw) req.raw.user = { id: principal.userId };
 
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(PERMISSIONS_KEY, [context.getHandler(), context.getClass()]) ?? [];
+    const required =
+      this.reflector.getAllAndOverride<string[] | undefined>(PERMISSIONS_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
     const missing = required.filter((p) => !principal.permissions.includes(p));
     if (missing.length) {
       throw new ForbiddenException({ message: `Missing permission: ${missing.join(', ')}`, code: 'forbidden' });

@@ -9,9 +9,16 @@ import { RequirePermissions } from './require-permissions.decorator';
  * `@Authenticated()` alone only requires a signed-in caller.
  */
 export function Authenticated(...permissions: Permission[]) {
-  const decorators = [UseGuards(AuthGuard), ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token, or revoked session' })];
+  const decorators = [
+    UseGuards(AuthGuard),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token, or revoked session' }),
+  ];
   if (permissions.length) {
-    decorators.push(RequirePermissions(...permissions), ApiForbiddenResponse({ description: `Requires ${permissions.join(', ')}` }));
+    decorators.push(
+      RequirePermissions(...permissions),
+      ApiForbiddenResponse({ description: `Requires ${permissions.join(', ')}` }),
+    );
   }
   return applyDecorators(...decorators);
 }

@@ -8,4 +8,13 @@ export { RateLimit, rateLimitApplies, RateLimitModule } from './rate-limit.modul
 export { RbacModule } from './rbac.module';
 export { RedisThrottlerStorage } from './redis-throttler.storage';
 export { PERMISSIONS_KEY, RequirePermissions } from './require-permissions.decorator';
-export { isRole, normalizeRoles, type Permission, PERMISSIONS, permissionsFor, type Role, ROLE_PERMISSIONS, ROLES } from './roles.constants';
+export {
+  isRole,
+  normalizeRoles,
+  type Permission,
+  PERMISSIONS,
+  permissionsFor,
+  type Role,
+  ROLE_PERMISSIONS,
+  ROLES,
+} from './roles.constants';

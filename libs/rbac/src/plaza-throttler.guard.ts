@@ -8,14 +8,21 @@ import { clientIp } from './client-ip.util';
  */
 @Injectable()
 export class PlazaThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    return clientIp(req as Parameters<typeof clientIp>[0]);
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    return clientIp(req as unknown as Parameters<typeof clientIp>[0]);
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const retryAfter = Math.max(1, detail.timeToBlockExpire);
     throw new HttpException(
-      { message: 'Too many requests, retry later', code: 'rate_limited', headers: { 'Retry-After': String(retryAfter) } },
+      {
+        message: 'Too many requests, retry later',
+        code: 'rate_limited',
+        headers: { 'Retry-After': String(retryAfter) },
+      },
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }

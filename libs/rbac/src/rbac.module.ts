@@ -15,7 +15,11 @@ const AUTH_RUNTIME = Symbol('AUTH_RUNTIME');
 @Global()
 @Module({
   providers: [
-    { provide: AUTH_RUNTIME, inject: [PLAZA_CONFIG, REDIS], useFactory: (config: PlazaConfig, redis: Redis) => createAuthRuntime(config, redis) },
+    {
+      provide: AUTH_RUNTIME,
+      inject: [PLAZA_CONFIG, REDIS],
+      useFactory: (config: PlazaConfig, redis: Redis) => createAuthRuntime(config, redis),
+    },
     { provide: ACCESS_VERIFIER, inject: [AUTH_RUNTIME], useFactory: (r: AuthRuntime) => r.verifier },
     { provide: SessionStore, inject: [AUTH_RUNTIME], useFactory: (r: AuthRuntime) => r.sessions },
     { provide: AccessTokenService, inject: [AUTH_RUNTIME], useFactory: (r: AuthRuntime) => r.tokens },

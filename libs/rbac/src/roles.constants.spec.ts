@@ -10,7 +10,13 @@ describe('role → permission map', () => {
   });
 
   it('gives admins everything', () => {
-    expect(permissionsFor(['user', 'admin'])).toEqual(['users:read', 'users:suspend', 'posts:moderate', 'roles:manage', 'audit:read']);
+    expect(permissionsFor(['user', 'admin'])).toEqual([
+      'users:read',
+      'users:suspend',
+      'posts:moderate',
+      'roles:manage',
+      'audit:read',
+    ]);
   });
 
   it('ignores unknown role names', () => {

@@ -24,7 +24,9 @@ export class AccessTokenService {
     readonly ttlSeconds: number,
   ) {
     if (!secret) {
-      throw new Error('JWT_SECRET is not set: access tokens cannot be signed or verified (set a random string of at least 32 characters)');
+      throw new Error(
+        'JWT_SECRET is not set: access tokens cannot be signed or verified (set a random string of at least 32 characters)',
+      );
     }
     this.key = new TextEncoder().encode(secret);
   }

@@ -46,12 +46,19 @@ export class AccessVerifier {
     const claims = await this.options.tokens.verify(token);
     const session = await this.options.sessions.verify(claims.sessionId);
     if (!session || session.userId !== claims.userId) throw new UnauthenticatedError('session revoked or expired');
-    return { kind: 'plaza', userId: claims.userId, sessionId: claims.sessionId, roles: session.roles, permissions: session.permissions };
+    return {
+      kind: 'plaza',
+      userId: claims.userId,
+      sessionId: claims.sessionId,
+      roles: session.roles,
+      permissions: session.permissions,
+    };
   }
 
   private async verifyOidc(token: string): Promise<Principal> {
     const identity = await this.options.oidc!.verify(token);
-    if (await this.options.redis.exists(suspendedKey(identity.userId))) throw new UnauthenticatedError('account suspended');
+    if (await this.options.redis.exists(suspendedKey(identity.userId)))
+      throw new UnauthenticatedError('account suspended');
     const roles = this.options.normalizeRoles(identity.claimedRoles);
     return {
       kind: 'oidc',

@@ -10,6 +10,12 @@ export {
   userSessionsKey,
   type VerifiedSession,
 } from './session.store';
-export { type Persistence, type Principal, type SessionRecord, UnauthenticatedError, VerifierUnavailableError } from './session.types';
+export {
+  type Persistence,
+  type Principal,
+  type SessionRecord,
+  UnauthenticatedError,
+  VerifierUnavailableError,
+} from './session.types';
 export { sessionRoom, SocketRevoker } from './socket.revoker';
 export { oidcUserId, uuidV5 } from './stable-user-id';

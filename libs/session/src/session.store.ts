@@ -123,7 +123,8 @@ export class SessionStore {
   /** The request path: live session data in one round trip, touching lastSeenAt at most once a minute. */
   async verify(sessionId: string): Promise<VerifiedSession | null> {
     const now = Date.now();
-    const v = (await this.redis.eval(VERIFY_SCRIPT, 1, sessionKey(sessionId), now, TOUCH_INTERVAL_MS)) as (string | null)[] | null;
+    const v = (await this.redis.eval(VERIFY_SCRIPT, 1, sessionKey(sessionId), now, TOUCH_INTERVAL_MS)) as
+      (string | null)[] | null;
     if (!v || !v[0]) return null;
     const expiresAt = Number(v[4]);
     if (expiresAt <= now) return null;
@@ -137,7 +138,8 @@ export class SessionStore {
     const key = sessionKey(parsed.sessionId);
     const [refreshKey, current] = await this.redis.hmget(key, 'refreshKey', 'refreshGen');
     if (!refreshKey || current === null) return { status: 'invalid' };
-    if (!safeEqual(refreshTokenFor(parsed.sessionId, refreshKey, parsed.generation), refreshToken)) return { status: 'invalid' };
+    if (!safeEqual(refreshTokenFor(parsed.sessionId, refreshKey, parsed.generation), refreshToken))
+      return { status: 'invalid' };
     if (parsed.generation > Number(current)) return { status: 'invalid' };
     const next = (await this.redis.eval(ROTATE_SCRIPT, 1, key, String(parsed.generation))) as number;
     if (next === -1) return { status: 'invalid' };
@@ -203,7 +205,8 @@ export class SessionStore {
     const ids = await this.redis.smembers(userSessionsKey(userId));
     if (!ids.length) return;
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.eval(SET_ROLES_SCRIPT, 1, sessionKey(id), JSON.stringify(roles), JSON.stringify(permissions));
+    for (const id of ids)
+      pipeline.eval(SET_ROLES_SCRIPT, 1, sessionKey(id), JSON.stringify(roles), JSON.stringify(permissions));
     await pipeline.exec();
   }
 }

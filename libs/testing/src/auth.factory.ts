@@ -34,18 +34,33 @@ export function uniqueSuffix(): string {
 /** The body of a valid registration, unique per call. */
 export function registrationBody(overrides: RegisterOverrides = {}) {
   const s = uniqueSuffix();
-  return { email: `user_${s}@example.test`, password: TEST_PASSWORD, handle: `u_${s}`, displayName: `User ${s}`, ...overrides };
+  return {
+    email: `user_${s}@example.test`,
+    password: TEST_PASSWORD,
+    handle: `u_${s}`,
+    displayName: `User ${s}`,
+    ...overrides,
+  };
 }
 
 /** Registers a fresh user through the API (gateway) and returns the AuthResult plus credentials. */
-export async function registerUser(api: ApiClient, overrides: RegisterOverrides = {}, headers?: Record<string, string>): Promise<TestUser> {
+export async function registerUser(
+  api: ApiClient,
+  overrides: RegisterOverrides = {},
+  headers?: Record<string, string>,
+): Promise<TestUser> {
   const body = registrationBody(overrides);
   const res = await api.post('/api/auth/register', body, { headers });
   if (res.status !== 201) throw new Error(`register answered ${res.status}: ${JSON.stringify(res.body)}`);
   return { ...(res.body as Omit<TestUser, 'email' | 'password'>), email: body.email, password: body.password };
 }
 
-export async function loginUser(api: ApiClient, email: string, password = TEST_PASSWORD, rememberMe = false): Promise<TestUser> {
+export async function loginUser(
+  api: ApiClient,
+  email: string,
+  password = TEST_PASSWORD,
+  rememberMe = false,
+): Promise<TestUser> {
   const res = await api.post('/api/auth/login', { email, password, rememberMe });
   if (res.status !== 200) throw new Error(`login answered ${res.status}: ${JSON.stringify(res.body)}`);
   return { ...(res.body as Omit<TestUser, 'email' | 'password'>), email, password };
@@ -56,12 +71,19 @@ export async function loginUser(api: ApiClient, email: string, password = TEST_P
  * Live sessions get the role at once: tokens already issued keep working with it.
  * `env` is the platform's env (DATABASE_URL, REDIS_URL, JWT_SECRET).
  */
-export async function grantRole(env: Record<string, string>, email: string, role: 'user' | 'moderator' | 'admin'): Promise<void> {
+export async function grantRole(
+  env: Record<string, string>,
+  email: string,
+  role: 'user' | 'moderator' | 'admin',
+): Promise<void> {
   const cli = join(__dirname, '..', '..', '..', 'dist', 'apps', 'auth', 'src', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'grant-role', email, role], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'grant-role', email, role], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
     child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
     child.on('exit', resolve);

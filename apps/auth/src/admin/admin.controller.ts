@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { AuditService } from '../audit/audit.service';
@@ -50,7 +57,11 @@ export class AdminController {
   @ApiOkResponse({ type: AdminUserDto })
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'You cannot suspend yourself' })
-  suspend(@CurrentUser() principal: Principal, @Client() client: ClientContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
+  suspend(
+    @CurrentUser() principal: Principal,
+    @Client() client: ClientContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<AdminUserDto> {
     return this.admin.setSuspended({ principal, ip: client.ip }, id, true);
   }
 
@@ -60,7 +71,11 @@ export class AdminController {
   @ApiOperation({ summary: 'Lift a suspension; audited' })
   @ApiOkResponse({ type: AdminUserDto })
   @ApiNotFoundResponse({ description: 'No such user' })
-  unsuspend(@CurrentUser() principal: Principal, @Client() client: ClientContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
+  unsuspend(
+    @CurrentUser() principal: Principal,
+    @Client() client: ClientContext,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<AdminUserDto> {
     return this.admin.setSuspended({ principal, ip: client.ip }, id, false);
   }
 

@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
 import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
@@ -36,7 +43,10 @@ export class AdminService {
     const page = await this.users.search(q, limit, after);
     return {
       items: page.items.map(adminUserView),
-      nextCursor: page.hasMore && page.last ? encodeCursor({ createdAt: page.last.createdAt.toISOString(), id: page.last.id }) : null,
+      nextCursor:
+        page.hasMore && page.last
+          ? encodeCursor({ createdAt: page.last.createdAt.toISOString(), id: page.last.id })
+          : null,
     };
   }
 
@@ -51,13 +61,23 @@ export class AdminService {
       const current = await this.users.findByIdForUpdate(userId, manager);
       if (!current) throw notFound();
       if (actor.principal?.userId === userId && current.roles.includes('admin') && !roles.includes('admin')) {
-        throw new ConflictException({ message: 'Admins cannot remove their own admin role', code: 'cannot_remove_own_admin' });
+        throw new ConflictException({
+          message: 'Admins cannot remove their own admin role',
+          code: 'cannot_remove_own_admin',
+        });
       }
       const before = normalizeRoles(current.roles);
       if (before.join() !== roles.join()) {
         await this.users.update(userId, { roles }, manager);
         await this.audit.record(
-          { actorId: actor.principal?.userId ?? null, action: 'user.roles_changed', targetId: userId, before: { roles: before }, after: { roles }, ip: actor.ip },
+          {
+            actorId: actor.principal?.userId ?? null,
+            action: 'user.roles_changed',
+            targetId: userId,
+            before: { roles: before },
+            after: { roles },
+            ip: actor.ip,
+          },
           manager,
         );
       }

@@ -20,7 +20,10 @@ export class AuditRepository {
   async list(limit: number, beforeSeq: string | null): Promise<{ items: AuditEntryEntity[]; hasMore: boolean }> {
     const qb = this.repo().createQueryBuilder('a');
     if (beforeSeq) qb.where('a.seq < :seq', { seq: beforeSeq });
-    const rows = await qb.orderBy('a.seq', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.seq', 'DESC')
+      .take(limit + 1)
+      .getMany();
     return { items: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 }

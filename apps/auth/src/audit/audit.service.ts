@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor } from '../common/cursor.util';
 import { AuditRepository } from './audit.repository';
 import type { AuditEntryEntity } from './audit-entry.entity';
 
-export type AuditAction = 'user.roles_changed' | 'user.suspended' | 'user.unsuspended' | 'post.deleted' | 'comment.deleted';
+export type AuditAction =
+  'user.roles_changed' | 'user.suspended' | 'user.unsuspended' | 'post.deleted' | 'comment.deleted';
 
 export interface AuditInput {
   actorId: string | null;
@@ -49,7 +50,8 @@ export class AuditService {
 
   async list(limit: number, cursor?: string): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
     const after = decodeCursor(cursor, ['seq'] as const);
-    if (after && !/^\d{1,19}$/.test(after.seq)) throw new BadRequestException({ message: 'Invalid cursor', code: 'bad_request' });
+    if (after && !/^\d{1,19}$/.test(after.seq))
+      throw new BadRequestException({ message: 'Invalid cursor', code: 'bad_request' });
     const { items, hasMore } = await this.audit.list(limit, after?.seq ?? null);
     const last = items[items.length - 1];
     return { items: items.map(toView), nextCursor: hasMore && last ? encodeCursor({ seq: last.seq }) : null };

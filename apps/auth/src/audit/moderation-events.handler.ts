@@ -16,7 +16,14 @@ export class ModerationEventsHandler {
   async onPostModerated(event: DomainEvent<'post.moderated'>, manager: EntityManager): Promise<void> {
     const { postId, authorId, moderatorId, ip } = event.payload;
     await this.audit.record(
-      { actorId: moderatorId, action: 'post.deleted', targetId: postId, before: { authorId }, after: { deleted: true }, ip: ip ?? null },
+      {
+        actorId: moderatorId,
+        action: 'post.deleted',
+        targetId: postId,
+        before: { authorId },
+        after: { deleted: true },
+        ip: ip ?? null,
+      },
       manager,
     );
   }

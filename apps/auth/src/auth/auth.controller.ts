@@ -58,7 +58,9 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens; the old refresh token is spent' })
   @ApiOkResponse({ type: AuthResultDto })
-  @ApiUnauthorizedResponse({ description: 'Invalid or expired; a spent token revokes its whole session (`refresh_token_reused`)' })
+  @ApiUnauthorizedResponse({
+    description: 'Invalid or expired; a spent token revokes its whole session (`refresh_token_reused`)',
+  })
   refresh(@Body() dto: RefreshDto): Promise<AuthResultDto> {
     return this.auth.refresh(dto.refreshToken);
   }

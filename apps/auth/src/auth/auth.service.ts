@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { OutboxService } from '@plaza/events';
 import { normalizeRoles, permissionsFor } from '@plaza/rbac';
@@ -51,7 +58,12 @@ export class AuthService {
       // The user and its `user.registered` event commit together (profiles, feed and messaging build on it).
       await this.dataSource.transaction(async (manager) => {
         await this.users.insert(user, manager);
-        await this.outbox.publish(manager, 'user.registered', { userId: user.id, email: dto.email, handle: user.handle, displayName: user.displayName });
+        await this.outbox.publish(manager, 'user.registered', {
+          userId: user.id,
+          email: dto.email,
+          handle: user.handle,
+          displayName: user.displayName,
+        });
       });
     } catch (err) {
       throw uniqueViolation(err) ?? err;
@@ -66,16 +78,21 @@ export class AuthService {
     const ok = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !ok) throw new UnauthorizedException(BAD_CREDENTIALS);
     // Only a caller who knows the password learns that the account is suspended.
-    if (user.suspended) throw new ForbiddenException({ message: 'This account is suspended', code: 'account_suspended' });
+    if (user.suspended)
+      throw new ForbiddenException({ message: 'This account is suspended', code: 'account_suspended' });
     return this.startSession(user, dto.rememberMe ?? false, client);
   }
 
   async refresh(refreshToken: string): Promise<AuthResultDto> {
     const outcome = await this.sessions.rotate(refreshToken);
     if (outcome.status === 'reused') {
-      throw new UnauthorizedException({ message: 'Refresh token already used: the session has been revoked', code: 'refresh_token_reused' });
+      throw new UnauthorizedException({
+        message: 'Refresh token already used: the session has been revoked',
+        code: 'refresh_token_reused',
+      });
     }
-    if (outcome.status === 'invalid') throw new UnauthorizedException({ message: 'Invalid or expired refresh token', code: 'unauthorized' });
+    if (outcome.status === 'invalid')
+      throw new UnauthorizedException({ message: 'Invalid or expired refresh token', code: 'unauthorized' });
     const user = await this.users.findById(outcome.session.userId);
     if (!user || user.suspended) {
       await this.sessions.revoke(outcome.session.id);
@@ -114,7 +131,8 @@ export class AuthService {
   async revokeSession(principal: Principal, sessionId: string): Promise<void> {
     const session = await this.sessions.get(sessionId);
     // Someone else's session answers exactly like a missing one.
-    if (!session || session.userId !== principal.userId) throw new NotFoundException({ message: 'Session not found', code: 'not_found' });
+    if (!session || session.userId !== principal.userId)
+      throw new NotFoundException({ message: 'Session not found', code: 'not_found' });
     await this.sessions.revoke(sessionId);
   }
 
@@ -139,7 +157,11 @@ export class AuthService {
       accessToken: token,
       refreshToken,
       expiresIn,
-      session: { id: session.id, persistence: session.persistence, expiresAt: new Date(session.expiresAt).toISOString() },
+      session: {
+        id: session.id,
+        persistence: session.persistence,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+      },
     };
   }
 }
@@ -149,7 +171,9 @@ function uniqueViolation(err: unknown): ConflictException | null {
   if (!(err instanceof QueryFailedError)) return null;
   const driver = err.driverError as { code?: string; constraint?: string };
   if (driver.code !== '23505') return null;
-  if (driver.constraint === 'users_email_key') return new ConflictException({ message: 'This email is already registered', code: 'email_taken' });
-  if (driver.constraint === 'users_handle_key') return new ConflictException({ message: 'This handle is already taken', code: 'handle_taken' });
+  if (driver.constraint === 'users_email_key')
+    return new ConflictException({ message: 'This email is already registered', code: 'email_taken' });
+  if (driver.constraint === 'users_handle_key')
+    return new ConflictException({ message: 'This handle is already taken', code: 'handle_taken' });
   return new ConflictException({ message: 'This account already exists', code: 'conflict' });
 }

@@ -1,4 +1,11 @@
-import { ForbiddenException, Inject, Injectable, Logger, type OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 
 export type CaptchaAction = 'register' | 'login';
@@ -27,7 +34,8 @@ export class CaptchaService implements OnModuleInit {
   }
 
   minScore(action: CaptchaAction): number {
-    const perAction = action === 'login' ? this.config.RECAPTCHA_MIN_SCORE_LOGIN : this.config.RECAPTCHA_MIN_SCORE_REGISTER;
+    const perAction =
+      action === 'login' ? this.config.RECAPTCHA_MIN_SCORE_LOGIN : this.config.RECAPTCHA_MIN_SCORE_REGISTER;
     return perAction ?? this.config.RECAPTCHA_MIN_SCORE;
   }
 
@@ -46,7 +54,10 @@ export class CaptchaService implements OnModuleInit {
       answer = (await res.json()) as SiteverifyAnswer;
     } catch (err) {
       this.logger.warn(`reCAPTCHA verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
-      throw new ServiceUnavailableException({ message: 'Captcha verification is unavailable, retry shortly', code: 'captcha_unavailable' });
+      throw new ServiceUnavailableException({
+        message: 'Captcha verification is unavailable, retry shortly',
+        code: 'captcha_unavailable',
+      });
     }
     if (answer.success !== true) throw failed('Captcha verification failed');
     if (answer.action !== action) throw failed('Captcha was issued for another action');

@@ -23,7 +23,9 @@ export class AuthInit1764100000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX users_email_key ON auth.users (email)`);
     await q.query(`CREATE UNIQUE INDEX users_handle_key ON auth.users (handle)`);
-    await q.query(`CREATE UNIQUE INDEX users_oidc_key ON auth.users (oidc_issuer, oidc_subject) WHERE oidc_issuer IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX users_oidc_key ON auth.users (oidc_issuer, oidc_subject) WHERE oidc_issuer IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX users_created_idx ON auth.users (created_at DESC, id DESC)`);
 
     await q.query(`

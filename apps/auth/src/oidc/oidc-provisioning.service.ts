@@ -40,7 +40,12 @@ export class OidcProvisioningService {
       await this.dataSource.transaction(async (manager) => {
         if (!(await this.users.insertIfAbsent(user, manager))) return;
         // No email from the provider: the event carries an empty one (the payload requires a string).
-        await this.outbox.publish(manager, 'user.registered', { userId: user.id, email: user.email ?? '', handle: user.handle, displayName: user.displayName });
+        await this.outbox.publish(manager, 'user.registered', {
+          userId: user.id,
+          email: user.email ?? '',
+          handle: user.handle,
+          displayName: user.displayName,
+        });
         this.logger.log(`provisioned OIDC user ${principal.userId}`);
       });
     }

@@ -39,19 +39,31 @@ export class UserRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
-  async update(id: string, changes: Partial<Pick<UserEntity, 'roles' | 'suspended'>>, manager?: EntityManager): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Pick<UserEntity, 'roles' | 'suspended'>>,
+    manager?: EntityManager,
+  ): Promise<void> {
     await this.repo(manager).update({ id }, { ...changes, updatedAt: new Date() });
   }
 
   /** Newest first; `q` matches email, handle or display name (case-insensitive substring). */
-  async search(q: string | undefined, limit: number, after: { createdAt: string; id: string } | null): Promise<UserPage> {
+  async search(
+    q: string | undefined,
+    limit: number,
+    after: { createdAt: string; id: string } | null,
+  ): Promise<UserPage> {
     const qb = this.repo().createQueryBuilder('u');
     if (q) {
       const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere('(u.email LIKE :p OR u.handle LIKE :p OR lower(u.display_name) LIKE :p)', { p: pattern });
     }
     if (after) qb.andWhere('(u.created_at, u.id) < (:createdAt, :id)', after);
-    const rows = await qb.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
     const items = rows.slice(0, limit);
     return { items, last: items[items.length - 1], hasMore: rows.length > limit };
   }

@@ -10,7 +10,10 @@ export class AuthUserDto {
 
 export class AuthSessionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['local', 'session'], description: '`local` when rememberMe was true (keep tokens in localStorage), else `session`' })
+  @ApiProperty({
+    enum: ['local', 'session'],
+    description: '`local` when rememberMe was true (keep tokens in localStorage), else `session`',
+  })
   persistence: 'local' | 'session';
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }

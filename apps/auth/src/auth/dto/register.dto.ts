@@ -30,7 +30,10 @@ export class RegisterDto {
   @Length(1, 80)
   displayName: string;
 
-  @ApiPropertyOptional({ description: 'Keep me signed in: a 30-day session the client keeps in localStorage', default: false })
+  @ApiPropertyOptional({
+    description: 'Keep me signed in: a 30-day session the client keeps in localStorage',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean()
   rememberMe?: boolean;
