@@ -115,6 +115,9 @@ export class OutboxRelay {
 
   private async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      // Losing this commit in a crash only re-sends the rows (at-least-once), so it need not wait
+      // for the WAL flush: one fsync less between a publish and its handler.
+      await manager.query('SET LOCAL synchronous_commit = off');
       // Deleted up front and restored by the rollback if XADD fails: one round trip less than select-then-delete.
       const [rows] = await manager.query<[OutboxRow[], number]>(
         `DELETE FROM ${this.table} WHERE seq IN (SELECT seq FROM ${this.table} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
