@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by the tests themselves */
 import { type ApiClient, registerMember, type Member, waitFor } from '@plaza/testing';
 
 /** Graph changes go through the profiles app, as a client would make them. */
@@ -23,7 +24,12 @@ export async function connect(api: ApiClient, a: Member, b: Member): Promise<voi
   if (acc.status !== 200) throw new Error(`accept answered ${acc.status}: ${JSON.stringify(acc.body)}`);
 }
 
-export async function post(api: ApiClient, who: Member, text: string, extra: Record<string, unknown> = {}): Promise<any> {
+export async function post(
+  api: ApiClient,
+  who: Member,
+  text: string,
+  extra: Record<string, unknown> = {},
+): Promise<any> {
   const res = await api.post('/api/posts', { text, ...extra }, { token: who.token });
   if (res.status !== 201) throw new Error(`POST /api/posts answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
@@ -36,7 +42,12 @@ export async function feedIds(api: ApiClient, who: Member, query = ''): Promise<
 }
 
 /** Waits until the feed app's read model reflects a graph change, observed through the feed itself. */
-export async function waitForFeed(api: ApiClient, who: Member, test: (ids: string[]) => boolean, message: string): Promise<string[]> {
+export async function waitForFeed(
+  api: ApiClient,
+  who: Member,
+  test: (ids: string[]) => boolean,
+  message: string,
+): Promise<string[]> {
   return waitFor(
     async () => {
       const ids = await feedIds(api, who, '?limit=100');

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisClient, type Redis } from '@plaza/redis';
-import { apiClient, type ApiClient, createTestDatabase, dropTestDatabase, type Member, type Platform, startPlatform } from '@plaza/testing';
+import {
+  apiClient,
+  type ApiClient,
+  type ApiResponse,
+  createTestDatabase,
+  dropTestDatabase,
+  type Member,
+  type Platform,
+  startPlatform,
+} from '@plaza/testing';
 import { follow, members, post, waitForFeed } from './feed.helpers';
 
 /**
@@ -21,7 +30,11 @@ describe('feed: hybrid fan-out and truncated timelines', () => {
       apps: ['auth', 'profiles', 'feed'],
       gateways: 1,
       // Its own streams: the shared platform's consumers must not see these events.
-      env: { FEED_FANOUT_THRESHOLD: '2', FEED_TIMELINE_CAP: '10', EVENTS_STREAM_PREFIX: `plaza:test-hybrid:${randomBytes(4).toString('hex')}` },
+      env: {
+        FEED_FANOUT_THRESHOLD: '2',
+        FEED_TIMELINE_CAP: '10',
+        EVENTS_STREAM_PREFIX: `plaza:test-hybrid:${randomBytes(4).toString('hex')}`,
+      },
     });
     api = apiClient(platform.gateways[0]);
     redis = createRedisClient(platform.env.REDIS_URL, 'feed-hybrid-test');
@@ -34,13 +47,17 @@ describe('feed: hybrid fan-out and truncated timelines', () => {
   });
 
   const order = (posts: Array<{ id: string; createdAt: string }>) =>
-    [...posts].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1)).map((p) => p.id);
+    [...posts]
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
+      .map((p) => p.id);
 
   async function walk(viewer: Member, limit: number): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api.get(`/api/feed?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: viewer.token });
+      const res: ApiResponse = await api.get(`/api/feed?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: viewer.token,
+      });
       expect(res.status).toBe(200);
       ids.push(...res.body.items.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
@@ -61,7 +78,7 @@ describe('feed: hybrid fan-out and truncated timelines', () => {
     await waitForFeed(api, reader, (x) => x.length === Math.min(100, created.length), 'every post visible');
 
     // Heavy author: never written into followers' cached timelines; the cache holds at most the cap.
-    const cached = await redis.zrange(`tl:${reader.id}`, 0, -1);
+    const cached = await redis.zrange(`tl:${reader.id}`, '0', '-1');
     expect(cached.length).toBeLessThanOrEqual(10);
     expect(cached.filter((id) => celebIds.includes(id))).toEqual([]);
 

@@ -43,25 +43,45 @@ describe('feed: notifications', () => {
     expect((await api.post(`/api/posts/${p.id}/comments`, { text: 'hey' }, { token: fan.token })).status).toBe(201);
     expect((await api2.put(`/api/posts/${p.id}/reactions`, { type: 'like' }, { token: fan.token })).status).toBe(204);
     // Changing the reaction while the first notification is unread does not pile up another.
-    expect((await api2.put(`/api/posts/${p.id}/reactions`, { type: 'celebrate' }, { token: fan.token })).status).toBe(204);
+    expect((await api2.put(`/api/posts/${p.id}/reactions`, { type: 'celebrate' }, { token: fan.token })).status).toBe(
+      204,
+    );
     // Your own comment and reaction notify nobody.
     expect((await api.post(`/api/posts/${p.id}/comments`, { text: 'me' }, { token: owner.token })).status).toBe(201);
     expect((await api.put(`/api/posts/${p.id}/reactions`, { type: 'like' }, { token: owner.token })).status).toBe(204);
 
-    const body = await waitForTypes(owner, ['connection.requested', 'follow.created', 'post.commented', 'post.reacted']);
+    const body = await waitForTypes(owner, [
+      'connection.requested',
+      'follow.created',
+      'post.commented',
+      'post.reacted',
+    ]);
     await sleep(300);
     const settled = await list(owner, '?limit=100');
     expect(settled.items).toHaveLength(4);
     expect(settled.unreadCount).toBe(4);
     const byType = Object.fromEntries(body.items.map((i) => [i.type, i]));
-    expect(byType['connection.requested']).toMatchObject({ actor: { id: requester.id }, subjectId: req.body.id, read: false });
+    expect(byType['connection.requested']).toMatchObject({
+      actor: { id: requester.id },
+      subjectId: req.body.id,
+      read: false,
+    });
     expect(byType['follow.created']).toMatchObject({ actor: { id: fan.id }, read: false });
     expect(byType['post.commented']).toMatchObject({ actor: { id: fan.id }, subjectId: p.id });
     expect(byType['post.reacted']).toMatchObject({ actor: { id: fan.id }, subjectId: p.id });
-    expect(body.items[0]).toEqual({ id: expect.any(String), type: expect.any(String), actor: expect.objectContaining({ id: expect.any(String) }), subjectId: expect.any(String), createdAt: expect.any(String), read: false });
+    expect(body.items[0]).toEqual({
+      id: expect.any(String),
+      type: expect.any(String),
+      actor: expect.objectContaining({ id: expect.any(String) }),
+      subjectId: expect.any(String),
+      createdAt: expect.any(String),
+      read: false,
+    });
 
     // Accepting notifies the requester.
-    expect((await api.post(`/api/connections/requests/${req.body.id}/accept`, undefined, { token: owner.token })).status).toBe(200);
+    expect(
+      (await api.post(`/api/connections/requests/${req.body.id}/accept`, undefined, { token: owner.token })).status,
+    ).toBe(200);
     const accepted = await waitForTypes(requester, ['connection.accepted']);
     expect(accepted.items[0]).toMatchObject({ actor: { id: owner.id }, subjectId: req.body.id });
 
@@ -70,7 +90,9 @@ describe('feed: notifications', () => {
     expect(first.items).toHaveLength(3);
     const rest = await list(owner, `?limit=3&cursor=${first.nextCursor}`);
     expect([...first.items, ...rest.items].map((i) => i.id)).toEqual(settled.items.map((i) => i.id));
-    expect((await api.post('/api/notifications/read', { ids: [first.items[0].id] }, { token: owner.token })).status).toBe(204);
+    expect(
+      (await api.post('/api/notifications/read', { ids: [first.items[0].id] }, { token: owner.token })).status,
+    ).toBe(204);
     const afterOne = await list(owner, '?limit=100');
     expect(afterOne.unreadCount).toBe(3);
     expect(afterOne.items.find((i) => i.id === first.items[0].id)?.read).toBe(true);
@@ -90,7 +112,13 @@ describe('feed: notifications', () => {
     sockets.push(socket);
     const got = nextEvent(socket, 'notification', 3000);
     expect((await api.post(`/api/posts/${p.id}/comments`, { text: 'ping' }, { token: fan.token })).status).toBe(201);
-    expect(await got).toMatchObject({ type: 'post.commented', actor: { id: fan.id }, subjectId: p.id, read: false, eventId: expect.any(String) });
+    expect(await got).toMatchObject({
+      type: 'post.commented',
+      actor: { id: fan.id },
+      subjectId: p.id,
+      read: false,
+      eventId: expect.any(String),
+    });
   });
 
   it('never notifies across a block, and hides earlier notifications from a blocked user', async () => {
@@ -98,7 +126,10 @@ describe('feed: notifications', () => {
     await follow(api, b, a);
     await waitForTypes(a, ['follow.created']);
     await block(api, a, b);
-    await waitFor(async () => ((await list(a)).unreadCount === 0 ? true : null), { timeoutMs: 5000, message: 'blocked actor hidden' });
+    await waitFor(async () => ((await list(a)).unreadCount === 0 ? true : null), {
+      timeoutMs: 5000,
+      message: 'blocked actor hidden',
+    });
     expect((await list(a)).items).toEqual([]);
     // Whatever b tries after the block reaches a as nothing.
     await api.put(`/api/follows/${a.id}`, undefined, { token: b.token });

@@ -28,7 +28,9 @@ describe('feed: posts, comments, reactions', () => {
       ['GET', '/api/notifications'],
       ['POST', '/api/notifications/read'],
     ]) {
-      const res = await api.request(method, path, ['POST', 'PUT'].includes(method) ? {} : undefined, { token: 'not-a-token' });
+      const res = await api.request(method, path, ['POST', 'PUT'].includes(method) ? {} : undefined, {
+        token: 'not-a-token',
+      });
       expect({ path, method, status: res.status }).toEqual({ path, method, status: 401 });
       expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     }
@@ -65,7 +67,14 @@ describe('feed: posts, comments, reactions', () => {
   });
 
   it('rejects invalid bodies (400)', async () => {
-    for (const body of [{}, { text: '' }, { text: 'x'.repeat(3001) }, { text: 'ok', visibility: 'friends' }, { text: 'ok', extra: 1 }, { text: 'ok', idempotencyKey: '' }]) {
+    for (const body of [
+      {},
+      { text: '' },
+      { text: 'x'.repeat(3001) },
+      { text: 'ok', visibility: 'friends' },
+      { text: 'ok', extra: 1 },
+      { text: 'ok', idempotencyKey: '' },
+    ]) {
       const res = await api.post('/api/posts', body, { token: alice.token });
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -78,7 +87,11 @@ describe('feed: posts, comments, reactions', () => {
 
   it('returns the first post for a repeated idempotency key of the same author, even concurrently', async () => {
     const key = `key-${Date.now()}`;
-    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => api.post('/api/posts', { text: `attempt ${i}`, idempotencyKey: key }, { token: alice.token })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        api.post('/api/posts', { text: `attempt ${i}`, idempotencyKey: key }, { token: alice.token }),
+      ),
+    );
     const ids = new Set(results.map((r) => r.body.id));
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     expect(ids.size).toBe(1);
@@ -114,8 +127,12 @@ describe('feed: posts, comments, reactions', () => {
       expect((await api.get(`/api/posts/${secret.id}`, { token: friend.token })).status).toBe(200);
       const list = await api.get(`/api/users/${author.id}/posts`, { token: friend.token });
       expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([open.id, secret.id]);
-      expect((await api.post(`/api/posts/${secret.id}/comments`, { text: 'nice' }, { token: friend.token })).status).toBe(201);
-      expect((await api.put(`/api/posts/${secret.id}/reactions`, { type: 'like' }, { token: friend.token })).status).toBe(204);
+      expect(
+        (await api.post(`/api/posts/${secret.id}/comments`, { text: 'nice' }, { token: friend.token })).status,
+      ).toBe(201);
+      expect(
+        (await api.put(`/api/posts/${secret.id}/reactions`, { type: 'like' }, { token: friend.token })).status,
+      ).toBe(204);
     });
 
     it('never shows it to a follower who is not a connection, nor to a stranger, by any route', async () => {
@@ -125,8 +142,12 @@ describe('feed: posts, comments, reactions', () => {
         expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([open.id]);
         expect(await feedIds(api, viewer, '?limit=100')).not.toContain(secret.id);
         expect((await api.get(`/api/posts/${secret.id}/comments`, { token: viewer.token })).status).toBe(404);
-        expect((await api.post(`/api/posts/${secret.id}/comments`, { text: 'hi' }, { token: viewer.token })).status).toBe(404);
-        expect((await api.put(`/api/posts/${secret.id}/reactions`, { type: 'like' }, { token: viewer.token })).status).toBe(404);
+        expect(
+          (await api.post(`/api/posts/${secret.id}/comments`, { text: 'hi' }, { token: viewer.token })).status,
+        ).toBe(404);
+        expect(
+          (await api.put(`/api/posts/${secret.id}/reactions`, { type: 'like' }, { token: viewer.token })).status,
+        ).toBe(404);
         expect((await api.delete(`/api/posts/${secret.id}/reactions`, { token: viewer.token })).status).toBe(404);
         // Not visible: 404, never 403, so its existence is not revealed.
         expect((await api.delete(`/api/posts/${secret.id}`, { token: viewer.token })).status).toBe(404);
@@ -161,14 +182,28 @@ describe('feed: posts, comments, reactions', () => {
   it('lists comments oldest first, paginated, and counts them on the post', async () => {
     const p = await post(api, alice, 'comment me');
     for (let i = 0; i < 5; i++) {
-      const res = await api.post(`/api/posts/${p.id}/comments`, { text: `c${i}` }, { token: i % 2 ? bob.token : alice.token });
+      const res = await api.post(
+        `/api/posts/${p.id}/comments`,
+        { text: `c${i}` },
+        { token: i % 2 ? bob.token : alice.token },
+      );
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ id: expect.any(String), postId: p.id, author: expect.objectContaining({ id: i % 2 ? bob.id : alice.id }), text: `c${i}`, createdAt: expect.any(String) });
+      expect(res.body).toEqual({
+        id: expect.any(String),
+        postId: p.id,
+        author: expect.objectContaining({ id: i % 2 ? bob.id : alice.id }),
+        text: `c${i}`,
+        createdAt: expect.any(String),
+      });
     }
-    expect((await api.post(`/api/posts/${p.id}/comments`, { text: 'x'.repeat(1001) }, { token: bob.token })).status).toBe(400);
+    expect(
+      (await api.post(`/api/posts/${p.id}/comments`, { text: 'x'.repeat(1001) }, { token: bob.token })).status,
+    ).toBe(400);
     const first = await api.get(`/api/posts/${p.id}/comments?limit=3`, { token: bob.token });
     expect(first.body.items.map((c: { text: string }) => c.text)).toEqual(['c0', 'c1', 'c2']);
-    const second = await api.get(`/api/posts/${p.id}/comments?limit=3&cursor=${first.body.nextCursor}`, { token: bob.token });
+    const second = await api.get(`/api/posts/${p.id}/comments?limit=3&cursor=${first.body.nextCursor}`, {
+      token: bob.token,
+    });
     expect(second.body.items.map((c: { text: string }) => c.text)).toEqual(['c3', 'c4']);
     expect(second.body.nextCursor).toBeNull();
     expect((await api.get(`/api/posts/${p.id}`, { token: bob.token })).body.commentCount).toBe(5);
@@ -180,7 +215,11 @@ describe('feed: posts, comments, reactions', () => {
     const types = ['like', 'celebrate', 'support', 'insightful'];
     // Each user reacts three times at once (last type wins); all users at once.
     await Promise.all(
-      crowd.flatMap((m, i) => [0, 1, 2].map((k) => (k % 2 ? api2 : api).put(`/api/posts/${p.id}/reactions`, { type: types[(i + k) % 4] }, { token: m.token }))),
+      crowd.flatMap((m, i) =>
+        [0, 1, 2].map((k) =>
+          (k % 2 ? api2 : api).put(`/api/posts/${p.id}/reactions`, { type: types[(i + k) % 4] }, { token: m.token }),
+        ),
+      ),
     );
     const got = await api.get(`/api/posts/${p.id}`, { token: crowd[0].token });
     const counts = got.body.reactionCounts as Record<string, number>;
@@ -204,7 +243,7 @@ describe('feed: posts, comments, reactions', () => {
     expect(await feedIds(api, alice, '?limit=100')).not.toContain(p.id);
   });
 
-  it('lets a moderator delete anyone\'s post, and the deletion is audited', async () => {
+  it("lets a moderator delete anyone's post, and the deletion is audited", async () => {
     const [mod] = await members(api, 1);
     await grantRole(platform.env, mod.email, 'moderator');
     const p = await post(api, bob, 'moderate me');
@@ -216,7 +255,9 @@ describe('feed: posts, comments, reactions', () => {
     const entry = await waitFor(
       async () => {
         const res = await api.get('/api/admin/audit?limit=100', { token: admin.token });
-        return (res.body.items as Array<{ action: string; targetId: string; actorId: string }> | undefined)?.find((e) => e.targetId === p.id);
+        return (res.body.items as Array<{ action: string; targetId: string; actorId: string }> | undefined)?.find(
+          (e) => e.targetId === p.id,
+        );
       },
       { timeoutMs: 5000, message: 'audit entry of the moderation delete' },
     );

@@ -1,5 +1,14 @@
 import { createRedisClient, type Redis } from '@plaza/redis';
-import { connectSocket, type Member, nextEvent, recordEvents, sharedPlatform, sleep, type TestSocket } from '@plaza/testing';
+import {
+  type ApiResponse,
+  connectSocket,
+  type Member,
+  nextEvent,
+  recordEvents,
+  sharedPlatform,
+  sleep,
+  type TestSocket,
+} from '@plaza/testing';
 import { connect, feedIds, follow, members, post, unfollow, waitForFeed } from './feed.helpers';
 
 /** The home timeline: fan-out, graph changes, pagination under inserts, cache loss, live pushes. */
@@ -21,11 +30,18 @@ describe('feed: home timeline', () => {
   });
 
   /** Every page of a feed, following nextCursor; `between` runs after each page. */
-  async function allPages(viewer: Member, limit: number, between: (page: number) => Promise<void> = async () => undefined): Promise<string[]> {
+  async function allPages(
+    viewer: Member,
+    limit: number,
+    between: (page: number) => Promise<void> = async () => undefined,
+  ): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 100; page++) {
-      const res = await (page % 2 ? api2 : api).get(`/api/feed?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: viewer.token });
+      const res: ApiResponse = await (page % 2 ? api2 : api).get(
+        `/api/feed?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: viewer.token },
+      );
       expect(res.status).toBe(200);
       ids.push(...res.body.items.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
@@ -52,10 +68,13 @@ describe('feed: home timeline', () => {
     // Warm the reader's cached timeline first, so the follow must update it.
     expect(await feedIds(api, reader)).toEqual([]);
     await follow(api, reader, author);
-    expect(await waitForFeed(api, reader, (x) => x.length === 2, 'earlier posts after follow')).toEqual([old[1].id, old[0].id]);
+    expect(await waitForFeed(api, reader, (x) => x.length === 2, 'earlier posts after follow')).toEqual([
+      old[1].id,
+      old[0].id,
+    ]);
     await unfollow(api, reader, author);
     expect(await waitForFeed(api, reader, (x) => x.length === 0, 'posts gone after unfollow')).toEqual([]);
-    const cached = await redis.zrange(`tl:${reader.id}`, 0, -1);
+    const cached = await redis.zrange(`tl:${reader.id}`, '0', '-1');
     expect(cached.filter((id) => old.some((p) => p.id === id))).toEqual([]);
   });
 
@@ -101,7 +120,7 @@ describe('feed: home timeline', () => {
     expect(await allPages(reader, 100)).toEqual(again);
   });
 
-  it('drops a deleted post from followers\' feeds', async () => {
+  it("drops a deleted post from followers' feeds", async () => {
     const [reader, author] = await members(api, 2);
     await follow(api, reader, author);
     const p = await post(api, author, 'short-lived');

@@ -23,7 +23,8 @@ export function decodeCursor(cursor: string | undefined): Position | null {
     throw invalidCursor();
   }
   const { t, id } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0 || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor();
+  if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0 || typeof id !== 'string' || !UUID.test(id))
+    throw invalidCursor();
   return { t, id };
 }
 

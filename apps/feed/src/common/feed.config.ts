@@ -10,5 +10,9 @@ export interface FeedSettings {
 export const FEED_SETTINGS = Symbol('FEED_SETTINGS');
 
 export function feedSettings(config: PlazaConfig): FeedSettings {
-  return { fanoutThreshold: config.FEED_FANOUT_THRESHOLD, timelineCap: config.FEED_TIMELINE_CAP, cacheEnabled: config.FEED_TIMELINE_CACHE === 'on' };
+  return {
+    fanoutThreshold: config.FEED_FANOUT_THRESHOLD,
+    timelineCap: config.FEED_TIMELINE_CAP,
+    cacheEnabled: config.FEED_TIMELINE_CACHE === 'on',
+  };
 }

@@ -49,7 +49,8 @@ export class GraphEventsHandler {
     const { followerId, followeeId } = event.payload;
     if (!(await this.graph.setEdge(manager, 'follows', followerId, followeeId, false, event.occurredAt))) return;
     await this.graph.refreshFollowerCount(manager, followeeId);
-    if (!(await this.graph.isSource(manager, followerId, followeeId))) await this.takeOut(manager, followerId, followeeId);
+    if (!(await this.graph.isSource(manager, followerId, followeeId)))
+      await this.takeOut(manager, followerId, followeeId);
   }
 
   @OnDomainEvent('connection.accepted')
@@ -72,7 +73,10 @@ export class GraphEventsHandler {
     await this.graph.refreshFollowerCount(manager, a);
     await this.graph.refreshFollowerCount(manager, b);
     // Connections-only posts leave even when a follow remains: re-add what is still visible.
-    for (const [viewer, author] of [[a, b], [b, a]]) {
+    for (const [viewer, author] of [
+      [a, b],
+      [b, a],
+    ]) {
       await this.takeOut(manager, viewer, author);
       if (await this.graph.isSource(manager, viewer, author)) await this.bringIn(manager, viewer, author);
     }
@@ -113,6 +117,9 @@ export class GraphEventsHandler {
   private async takeOut(manager: EntityManager, viewerId: string, authorId: string): Promise<void> {
     if (!this.settings.cacheEnabled) return;
     const entries = await this.posts.entriesOfAuthorFor(manager, authorId, authorId, this.settings.timelineCap);
-    await this.cache.remove([viewerId], entries.map((e) => e.id));
+    await this.cache.remove(
+      [viewerId],
+      entries.map((e) => e.id),
+    );
   }
 }

@@ -20,7 +20,14 @@ export class GraphRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** True when the edge changed state (a new follow, a removal of an active one). */
-  async setEdge(manager: EntityManager, table: EdgeTable, from: string, to: string, active: boolean, at: string): Promise<boolean> {
+  async setEdge(
+    manager: EntityManager,
+    table: EdgeTable,
+    from: string,
+    to: string,
+    active: boolean,
+    at: string,
+  ): Promise<boolean> {
     const [a, b] = EDGE_COLUMNS[table];
     const rows = rowsOf<{ was: boolean | null }>(
       await manager.query(
@@ -46,7 +53,10 @@ export class GraphRepository {
   }
 
   async followerCount(manager: EntityManager, userId: string): Promise<number> {
-    const rows = (await manager.query(`SELECT follower_count FROM feed.users WHERE id = $1`, [userId])) as Array<{ follower_count: number }>;
+    const rows = await manager.query<Array<{ follower_count: number }>>(
+      `SELECT follower_count FROM feed.users WHERE id = $1`,
+      [userId],
+    );
     return rows[0]?.follower_count ?? 0;
   }
 
@@ -56,40 +66,43 @@ export class GraphRepository {
    */
   async audienceFor(manager: EntityManager | undefined, authorId: string, visibility: string): Promise<string[]> {
     const m = manager ?? this.dataSource.manager;
-    const rows = (await m.query(
+    const rows = await m.query<Array<{ user_id: string }>>(
       `SELECT a.user_id FROM ${audienceOf('$1::uuid')} a
        WHERE a.user_id <> $1 AND ($2 = 'public' OR ${connected('a.user_id', '$1::uuid')}) AND NOT ${blockedEitherWay('a.user_id', '$1::uuid')}`,
       [authorId, visibility],
-    )) as Array<{ user_id: string }>;
+    );
     return rows.map((r) => r.user_id);
   }
 
   /** Still a source of `viewerId`'s timeline (follow or connection)? */
   async isSource(manager: EntityManager, viewerId: string, authorId: string): Promise<boolean> {
-    const rows = (await manager.query(
+    const rows = await manager.query<unknown[]>(
       `SELECT 1 FROM feed.follows WHERE active AND follower_id = $1 AND followee_id = $2
        UNION ALL SELECT 1 FROM feed.connections WHERE active AND user_id = $1 AND other_id = $2 LIMIT 1`,
       [viewerId, authorId],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
   async isBlockedEitherWay(manager: EntityManager | undefined, a: string, b: string): Promise<boolean> {
     const m = manager ?? this.dataSource.manager;
-    const rows = (await m.query(`SELECT ${blockedEitherWay('$1::uuid', '$2::uuid')} AS blocked`, [a, b])) as Array<{ blocked: boolean }>;
+    const rows = await m.query<Array<{ blocked: boolean }>>(
+      `SELECT ${blockedEitherWay('$1::uuid', '$2::uuid')} AS blocked`,
+      [a, b],
+    );
     return rows[0].blocked;
   }
 
   /** The viewer's sources with more followers than `threshold`: merged into the timeline at read. */
   async heavyAuthorsFollowedBy(viewerId: string, threshold: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
       `SELECT u.id FROM feed.users u
        WHERE u.follower_count > $2 AND u.id IN (
          SELECT followee_id FROM feed.follows WHERE active AND follower_id = $1
          UNION SELECT other_id FROM feed.connections WHERE active AND user_id = $1)
          AND NOT ${blockedEitherWay('$1::uuid', 'u.id')}`,
       [viewerId, threshold],
-    )) as Array<{ id: string }>;
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -55,8 +55,12 @@ export class FeedInit1764300000000 implements MigrationInterface {
       -- Soft delete: the deletion consumer still needs the visibility to know whom to tell.
       deleted_at timestamptz
     )`);
-    await runner.query(`CREATE UNIQUE INDEX posts_idempotency ON feed.posts (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
-    await runner.query(`CREATE INDEX posts_author_time ON feed.posts (author_id, created_at DESC, id DESC) WHERE deleted_at IS NULL`);
+    await runner.query(
+      `CREATE UNIQUE INDEX posts_idempotency ON feed.posts (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+    );
+    await runner.query(
+      `CREATE INDEX posts_author_time ON feed.posts (author_id, created_at DESC, id DESC) WHERE deleted_at IS NULL`,
+    );
 
     await runner.query(`CREATE TABLE feed.comments (
       id uuid PRIMARY KEY,
@@ -85,12 +89,23 @@ export class FeedInit1764300000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
       read_at timestamptz
     )`);
-    await runner.query(`CREATE INDEX notifications_user_time ON feed.notifications (user_id, created_at DESC, id DESC)`);
+    await runner.query(
+      `CREATE INDEX notifications_user_time ON feed.notifications (user_id, created_at DESC, id DESC)`,
+    );
     await runner.query(`CREATE INDEX notifications_unread ON feed.notifications (user_id) WHERE read_at IS NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['notifications', 'reactions', 'comments', 'posts', 'blocks', 'connections', 'follows', 'users']) {
+    for (const table of [
+      'notifications',
+      'reactions',
+      'comments',
+      'posts',
+      'blocks',
+      'connections',
+      'follows',
+      'users',
+    ]) {
       await runner.query(`DROP TABLE feed.${table}`);
     }
   }

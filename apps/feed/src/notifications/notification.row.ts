@@ -1,4 +1,5 @@
-export type NotificationType = 'connection.requested' | 'connection.accepted' | 'follow.created' | 'post.commented' | 'post.reacted';
+export type NotificationType =
+  'connection.requested' | 'connection.accepted' | 'follow.created' | 'post.commented' | 'post.reacted';
 
 export interface NotificationRow {
   id: string;

@@ -18,40 +18,46 @@ export class NotificationsRepository {
     manager: EntityManager,
     n: { id: string; userId: string; type: NotificationType; actorId: string | null; subjectId: string | null },
   ): Promise<NotificationRow | null> {
-    const rows = (await manager.query(
+    const rows = await manager.query<NotificationRow[]>(
       `WITH n AS (
          INSERT INTO feed.notifications (id, user_id, type, actor_id, subject_id) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING RETURNING *)
        SELECT ${COLUMNS} FROM n LEFT JOIN feed.users u ON u.id = n.actor_id`,
       [n.id, n.userId, n.type, n.actorId, n.subjectId],
-    )) as NotificationRow[];
+    );
     return rows[0] ?? null;
   }
 
   /** An unread notification of the same kind from the same actor about the same subject. */
-  async hasUnread(manager: EntityManager, userId: string, type: NotificationType, actorId: string, subjectId: string): Promise<boolean> {
-    const rows = (await manager.query(
+  async hasUnread(
+    manager: EntityManager,
+    userId: string,
+    type: NotificationType,
+    actorId: string,
+    subjectId: string,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
       `SELECT 1 FROM feed.notifications WHERE user_id = $1 AND type = $2 AND actor_id = $3 AND subject_id = $4 AND read_at IS NULL LIMIT 1`,
       [userId, type, actorId, subjectId],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
   async list(userId: string, after: Position | null, limit: number): Promise<NotificationRow[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<NotificationRow[]>(
       `SELECT ${COLUMNS} FROM feed.notifications n LEFT JOIN feed.users u ON u.id = n.actor_id
        WHERE n.user_id = $1 AND ${NOT_BLOCKED}
          ${after ? `AND (n.created_at, n.id) < (timestamptz 'epoch' + $3::bigint * interval '1 millisecond', $4::uuid)` : ''}
        ORDER BY n.created_at DESC, n.id DESC LIMIT $2`,
       after ? [userId, limit, after.t, after.id] : [userId, limit],
-    )) as NotificationRow[];
+    );
   }
 
   async unreadCount(userId: string): Promise<number> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM feed.notifications n WHERE n.user_id = $1 AND n.read_at IS NULL AND ${NOT_BLOCKED}`,
       [userId],
-    )) as Array<{ n: number }>;
+    );
     return rows[0].n;
   }
 

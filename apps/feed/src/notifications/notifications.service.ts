@@ -31,7 +31,12 @@ export class NotificationsService {
   async notify(manager: EntityManager, input: NotifyInput): Promise<void> {
     if (input.userId === input.actorId) return;
     if (await this.graph.isBlockedEitherWay(manager, input.userId, input.actorId)) return;
-    if (input.collapse && input.subjectId && (await this.notifications.hasUnread(manager, input.userId, input.type, input.actorId, input.subjectId))) return;
+    if (
+      input.collapse &&
+      input.subjectId &&
+      (await this.notifications.hasUnread(manager, input.userId, input.type, input.actorId, input.subjectId))
+    )
+      return;
     const row = await this.notifications.insert(manager, {
       id: derivedUuid(`${input.eventId}:${input.userId}`),
       userId: input.userId,
@@ -44,7 +49,10 @@ export class NotificationsService {
 
   async list(userId: string, limit: number, cursor: string | undefined) {
     const after = decodeCursor(cursor);
-    const [rows, unreadCount] = await Promise.all([this.notifications.list(userId, after, limit + 1), this.notifications.unreadCount(userId)]);
+    const [rows, unreadCount] = await Promise.all([
+      this.notifications.list(userId, after, limit + 1),
+      this.notifications.unreadCount(userId),
+    ]);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {

@@ -34,5 +34,11 @@ export interface CommentView {
 }
 
 export function commentView(row: CommentRow): CommentView {
-  return { id: row.id, postId: row.post_id, author: authorView(row.author_id, row.handle, row.display_name), text: row.text, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    postId: row.post_id,
+    author: authorView(row.author_id, row.handle, row.display_name),
+    text: row.text,
+    createdAt: row.created_at.toISOString(),
+  };
 }

@@ -1,5 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { ClientIp } from '../common/client-ip.decorator';
@@ -19,8 +40,13 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Publish a post; reaches the followers allowed to see it (timeline and `feed:post`) within a second' })
-  @ApiCreatedResponse({ type: PostDto, description: 'The new post, or the first post created with the same idempotencyKey' })
+  @ApiOperation({
+    summary: 'Publish a post; reaches the followers allowed to see it (timeline and `feed:post`) within a second',
+  })
+  @ApiCreatedResponse({
+    type: PostDto,
+    description: 'The new post, or the first post created with the same idempotencyKey',
+  })
   @ApiBadRequestResponse({ description: 'Invalid body (text 1-3000 chars, unknown fields)' })
   create(@CurrentUser() caller: Principal, @Body() dto: CreatePostDto): Promise<PostDto> {
     return this.posts.create(caller, dto);
@@ -36,11 +62,17 @@ export class PostsController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a post: by its author, or by `posts:moderate` (audited); followers get `feed:post-deleted`' })
+  @ApiOperation({
+    summary: 'Delete a post: by its author, or by `posts:moderate` (audited); followers get `feed:post-deleted`',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiForbiddenResponse({ description: 'The caller sees the post but is neither its author nor a moderator' })
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
-  async delete(@CurrentUser() caller: Principal, @ClientIp() ip: string, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async delete(
+    @CurrentUser() caller: Principal,
+    @ClientIp() ip: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
     await this.posts.delete(caller, id, ip);
   }
 
@@ -48,7 +80,11 @@ export class PostsController {
   @ApiOperation({ summary: 'Comment on a post the caller may see' })
   @ApiCreatedResponse({ type: CommentDto })
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
-  comment(@CurrentUser() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateCommentDto): Promise<CommentDto> {
+  comment(
+    @CurrentUser() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateCommentDto,
+  ): Promise<CommentDto> {
     return this.posts.comment(caller.userId, id, dto.text);
   }
 
@@ -56,7 +92,11 @@ export class PostsController {
   @ApiOperation({ summary: 'Comments, oldest first (comments by users blocked either way are hidden)' })
   @ApiOkResponse({ type: CommentPageDto })
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
-  comments(@CurrentUser() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: PageQueryDto): Promise<CommentPageDto> {
+  comments(
+    @CurrentUser() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<CommentPageDto> {
     return this.posts.comments(caller.userId, id, query.limit, query.cursor);
   }
 
@@ -65,7 +105,11 @@ export class PostsController {
   @ApiOperation({ summary: "Set the caller's reaction (one per user per post; replaces a previous one)" })
   @ApiNoContentResponse({ description: 'Reaction set' })
   @ApiNotFoundResponse({ description: NOT_VISIBLE })
-  async react(@CurrentUser() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReactionDto): Promise<void> {
+  async react(
+    @CurrentUser() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ReactionDto,
+  ): Promise<void> {
     await this.posts.react(caller.userId, id, dto.type);
   }
 

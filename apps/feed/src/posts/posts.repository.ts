@@ -15,7 +15,8 @@ const POST_COLUMNS = `p.id, p.author_id, u.handle, u.display_name, p.text, p.vis
   (SELECT r.type FROM feed.reactions r WHERE r.post_id = p.id AND r.user_id = $1) AS viewer_reaction`;
 
 /** `(created_at, id) < cursor` on alias `p` with the cursor at parameters `$a` (ms) and `$b` (id). */
-const before = (a: string, b: string, alias = 'p') => `(${alias}.created_at, ${alias}.id) < (${msToTimestamp(a)}, ${b}::uuid)`;
+const before = (a: string, b: string, alias = 'p') =>
+  `(${alias}.created_at, ${alias}.id) < (${msToTimestamp(a)}, ${b}::uuid)`;
 
 /** Exact (float seconds would round): epoch + n × 1 ms. */
 const msToTimestamp = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 millisecond')`;
@@ -29,69 +30,98 @@ export class PostsRepository {
     manager: EntityManager,
     post: { id: string; authorId: string; text: string; visibility: string; idempotencyKey: string | null },
   ): Promise<PostHeader | null> {
-    const rows = (await manager.query(
+    const rows = await manager.query<PostHeader[]>(
       `INSERT INTO feed.posts (id, author_id, text, visibility, idempotency_key) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, author_id, visibility, created_at, deleted_at`,
       [post.id, post.authorId, post.text, post.visibility, post.idempotencyKey],
-    )) as PostHeader[];
+    );
     return rows[0] ?? null;
   }
 
   async findIdByIdempotencyKey(manager: EntityManager, authorId: string, key: string): Promise<string | null> {
-    const rows = (await manager.query(`SELECT id FROM feed.posts WHERE author_id = $1 AND idempotency_key = $2`, [authorId, key])) as Array<{ id: string }>;
+    const rows = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM feed.posts WHERE author_id = $1 AND idempotency_key = $2`,
+      [authorId, key],
+    );
     return rows[0]?.id ?? null;
   }
 
   async header(manager: EntityManager | undefined, id: string): Promise<PostHeader | null> {
     const m = manager ?? this.dataSource.manager;
-    const rows = (await m.query(`SELECT id, author_id, visibility, created_at, deleted_at FROM feed.posts WHERE id = $1`, [id])) as PostHeader[];
+    const rows = await m.query<PostHeader[]>(
+      `SELECT id, author_id, visibility, created_at, deleted_at FROM feed.posts WHERE id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
   async isVisible(manager: EntityManager | undefined, viewerId: string, postId: string): Promise<boolean> {
     const m = manager ?? this.dataSource.manager;
-    const rows = (await m.query(`SELECT 1 FROM feed.posts p WHERE p.id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')}`, [viewerId, postId])) as unknown[];
+    const rows = await m.query<unknown[]>(
+      `SELECT 1 FROM feed.posts p WHERE p.id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')}`,
+      [viewerId, postId],
+    );
     return rows.length > 0;
   }
 
   /** True when this call deleted it. */
   async softDelete(manager: EntityManager, id: string): Promise<boolean> {
-    const rows = rowsOf(await manager.query(`UPDATE feed.posts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id`, [id]));
+    const rows = rowsOf(
+      await manager.query(
+        `UPDATE feed.posts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+        [id],
+      ),
+    );
     return rows.length > 0;
   }
 
   /** Full posts for `viewerId`, newest first; ids the filter rejects (or deleted ones) are left out. */
-  async load(viewerId: string, ids: readonly string[], filter: PostFilter, manager?: EntityManager): Promise<PostRow[]> {
+  async load(
+    viewerId: string,
+    ids: readonly string[],
+    filter: PostFilter,
+    manager?: EntityManager,
+  ): Promise<PostRow[]> {
     if (!ids.length) return [];
     const m = manager ?? this.dataSource.manager;
-    const rule = filter === 'any' ? 'true' : filter === 'visible' ? postVisibleTo('$1::uuid') : `${postVisibleTo('$1::uuid')} AND ${inTimelineOf('$1::uuid')}`;
-    return (await m.query(
+    const rule =
+      filter === 'any'
+        ? 'true'
+        : filter === 'visible'
+          ? postVisibleTo('$1::uuid')
+          : `${postVisibleTo('$1::uuid')} AND ${inTimelineOf('$1::uuid')}`;
+    return await m.query<PostRow[]>(
       `SELECT ${POST_COLUMNS} FROM feed.posts p LEFT JOIN feed.users u ON u.id = p.author_id
        WHERE p.id = ANY($2::uuid[]) AND (p.deleted_at IS NULL OR $3) AND ${rule}
        ORDER BY p.created_at DESC, p.id DESC`,
       [viewerId, ids, filter === 'any'],
-    )) as PostRow[];
+    );
   }
 
   /** One author's posts the viewer may see, newest first. */
   async listByAuthor(viewerId: string, authorId: string, after: Position | null, limit: number): Promise<PostRow[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<PostRow[]>(
       `SELECT ${POST_COLUMNS} FROM feed.posts p LEFT JOIN feed.users u ON u.id = p.author_id
        WHERE p.author_id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')} ${after ? `AND ${before('$4', '$5')}` : ''}
        ORDER BY p.created_at DESC, p.id DESC LIMIT $3`,
       after ? [viewerId, authorId, limit, after.t, after.id] : [viewerId, authorId, limit],
-    )) as PostRow[];
+    );
   }
 
   /**
    * The home timeline straight from PostgreSQL (the source of truth): the viewer's own posts and
    * their sources' posts they may see, newest first, strictly after `after`.
    */
-  async timeline(manager: EntityManager | undefined, viewerId: string, after: Position | null, limit: number): Promise<TimelineEntry[]> {
+  async timeline(
+    manager: EntityManager | undefined,
+    viewerId: string,
+    after: Position | null,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
     const m = manager ?? this.dataSource.manager;
     const cursor = after ? `AND ${before('$3', '$4')}` : '';
-    const rows = (await m.query(
+    const rows = await m.query<TimelineEntry[]>(
       `WITH src AS (
          SELECT $1::uuid AS author_id
          UNION SELECT followee_id FROM feed.follows WHERE active AND follower_id = $1
@@ -103,12 +133,17 @@ export class PostsRepository {
          ORDER BY p.created_at DESC, p.id DESC LIMIT $2) p
        ORDER BY p.created_at DESC, p.id DESC LIMIT $2`,
       after ? [viewerId, limit, after.t, after.id] : [viewerId, limit],
-    )) as TimelineEntry[];
+    );
     return rows;
   }
 
   /** Posts of the given authors in the window `lower <= position < upper`, newest first. */
-  async entriesOfAuthors(authorIds: readonly string[], upper: Position | null, lower: Position | null, limit: number): Promise<TimelineEntry[]> {
+  async entriesOfAuthors(
+    authorIds: readonly string[],
+    upper: Position | null,
+    lower: Position | null,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
     if (!authorIds.length) return [];
     const params: unknown[] = [authorIds, limit];
     let where = '';
@@ -120,31 +155,36 @@ export class PostsRepository {
       params.push(lower.t, lower.id);
       where += ` AND NOT ${before(`$${params.length - 1}`, `$${params.length}`)}`;
     }
-    return (await this.dataSource.query(
+    return await this.dataSource.query<TimelineEntry[]>(
       `SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM feed.posts p
        WHERE p.author_id = ANY($1::uuid[]) AND p.deleted_at IS NULL ${where}
        ORDER BY p.created_at DESC, p.id DESC LIMIT $2`,
       params,
-    )) as TimelineEntry[];
+    );
   }
 
   /** An author's newest posts that `viewerId` may see: what a new follow brings into the timeline. */
-  async entriesOfAuthorFor(manager: EntityManager, viewerId: string, authorId: string, limit: number): Promise<TimelineEntry[]> {
-    return (await manager.query(
+  async entriesOfAuthorFor(
+    manager: EntityManager,
+    viewerId: string,
+    authorId: string,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
+    return await manager.query<TimelineEntry[]>(
       `SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM feed.posts p
        WHERE p.author_id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')}
        ORDER BY p.created_at DESC, p.id DESC LIMIT $3`,
       [viewerId, authorId, limit],
-    )) as TimelineEntry[];
+    );
   }
 
   async upsertReaction(manager: EntityManager, postId: string, userId: string, type: string): Promise<boolean> {
-    const rows = (await manager.query(
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO feed.reactions AS r (post_id, user_id, type) VALUES ($1, $2, $3)
        ON CONFLICT (post_id, user_id) DO UPDATE SET type = EXCLUDED.type, created_at = now() WHERE r.type <> EXCLUDED.type
        RETURNING 1`,
       [postId, userId, type],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
@@ -152,24 +192,27 @@ export class PostsRepository {
     await this.dataSource.query(`DELETE FROM feed.reactions WHERE post_id = $1 AND user_id = $2`, [postId, userId]);
   }
 
-  async insertComment(manager: EntityManager, comment: { id: string; postId: string; authorId: string; text: string }): Promise<CommentRow> {
-    const rows = (await manager.query(
+  async insertComment(
+    manager: EntityManager,
+    comment: { id: string; postId: string; authorId: string; text: string },
+  ): Promise<CommentRow> {
+    const rows = await manager.query<CommentRow[]>(
       `WITH c AS (INSERT INTO feed.comments (id, post_id, author_id, text) VALUES ($1, $2, $3, $4) RETURNING *)
        SELECT c.id, c.post_id, c.author_id, u.handle, u.display_name, c.text, c.created_at FROM c LEFT JOIN feed.users u ON u.id = c.author_id`,
       [comment.id, comment.postId, comment.authorId, comment.text],
-    )) as CommentRow[];
+    );
     return rows[0];
   }
 
   /** Oldest first; comments by anyone blocked either way with the viewer are hidden. */
   async listComments(viewerId: string, postId: string, after: Position | null, limit: number): Promise<CommentRow[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<CommentRow[]>(
       `SELECT c.id, c.post_id, c.author_id, u.handle, u.display_name, c.text, c.created_at
        FROM feed.comments c LEFT JOIN feed.users u ON u.id = c.author_id
        WHERE c.post_id = $2 AND NOT ${blockedEitherWay('$1::uuid', 'c.author_id')}
          ${after ? `AND (c.created_at, c.id) > (${msToTimestamp('$4')}, $5::uuid)` : ''}
        ORDER BY c.created_at, c.id LIMIT $3`,
       after ? [viewerId, postId, limit, after.t, after.id] : [viewerId, postId, limit],
-    )) as CommentRow[];
+    );
   }
 }

@@ -29,7 +29,13 @@ export class PostsService {
     const authorId = caller.userId;
     const key = dto.idempotencyKey ?? null;
     const id = await this.dataSource.transaction(async (manager) => {
-      const created = await this.posts.insert(manager, { id: randomUUID(), authorId, text: dto.text, visibility: dto.visibility ?? 'public', idempotencyKey: key });
+      const created = await this.posts.insert(manager, {
+        id: randomUUID(),
+        authorId,
+        text: dto.text,
+        visibility: dto.visibility ?? 'public',
+        idempotencyKey: key,
+      });
       if (!created) return (await this.posts.findIdByIdempotencyKey(manager, authorId, key!))!;
       await this.outbox.publish(manager, 'post.created', {
         postId: created.id,
@@ -58,13 +64,20 @@ export class PostsService {
     if (!header || header.deleted_at) throw notFound();
     const own = header.author_id === caller.userId;
     if (!own && !caller.permissions.includes('posts:moderate')) {
-      if (await this.posts.isVisible(undefined, caller.userId, postId)) throw new ForbiddenException('Only the author or a moderator may delete this post');
+      if (await this.posts.isVisible(undefined, caller.userId, postId))
+        throw new ForbiddenException('Only the author or a moderator may delete this post');
       throw notFound();
     }
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.posts.softDelete(manager, postId))) throw notFound();
       await this.outbox.publish(manager, 'post.deleted', { postId, authorId: header.author_id });
-      if (!own) await this.outbox.publish(manager, 'post.moderated', { postId, authorId: header.author_id, moderatorId: caller.userId, ip });
+      if (!own)
+        await this.outbox.publish(manager, 'post.moderated', {
+          postId,
+          authorId: header.author_id,
+          moderatorId: caller.userId,
+          ip,
+        });
     });
   }
 
@@ -72,14 +85,22 @@ export class PostsService {
     const rows = await this.posts.listByAuthor(viewerId, authorId, decodeCursor(cursor), limit + 1);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(postView), nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null };
+    return {
+      items: items.map(postView),
+      nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null,
+    };
   }
 
   async comment(viewerId: string, postId: string, text: string): Promise<CommentView> {
     return this.dataSource.transaction(async (manager) => {
       const header = await this.visibleHeader(manager, viewerId, postId);
       const row = await this.posts.insertComment(manager, { id: randomUUID(), postId, authorId: viewerId, text });
-      await this.outbox.publish(manager, 'post.commented', { postId, commentId: row.id, authorId: viewerId, postAuthorId: header.author_id });
+      await this.outbox.publish(manager, 'post.commented', {
+        postId,
+        commentId: row.id,
+        authorId: viewerId,
+        postAuthorId: header.author_id,
+      });
       return commentView(row);
     });
   }
@@ -90,7 +111,10 @@ export class PostsService {
     const rows = await this.posts.listComments(viewerId, postId, after, limit + 1);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(commentView), nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null };
+    return {
+      items: items.map(commentView),
+      nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null,
+    };
   }
 
   /** One reaction per user per post: a second PUT replaces the type. */
@@ -98,7 +122,12 @@ export class PostsService {
     await this.dataSource.transaction(async (manager) => {
       const header = await this.visibleHeader(manager, viewerId, postId);
       if (await this.posts.upsertReaction(manager, postId, viewerId, type)) {
-        await this.outbox.publish(manager, 'post.reacted', { postId, userId: viewerId, postAuthorId: header.author_id, type });
+        await this.outbox.publish(manager, 'post.reacted', {
+          postId,
+          userId: viewerId,
+          postAuthorId: header.author_id,
+          type,
+        });
       }
     });
   }

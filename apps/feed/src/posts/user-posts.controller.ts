@@ -15,7 +15,11 @@ export class UserPostsController {
   @Get(':id/posts')
   @ApiOperation({ summary: "A user's posts that the caller may see, newest first (none across a block)" })
   @ApiOkResponse({ type: PostPageDto })
-  list(@CurrentUser() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: PageQueryDto): Promise<PostPageDto> {
+  list(
+    @CurrentUser() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<PostPageDto> {
     return this.posts.listByAuthor(caller.userId, id, query.limit, query.cursor);
   }
 }

@@ -43,7 +43,10 @@ export class FanOutHandler {
     const { postId, authorId } = event.payload;
     const header = await this.posts.header(manager, postId);
     // Told to the same audience that was allowed to see it, never to anyone else.
-    const audience = [authorId, ...(await this.graph.audienceFor(manager, authorId, header?.visibility ?? 'connections'))];
+    const audience = [
+      authorId,
+      ...(await this.graph.audienceFor(manager, authorId, header?.visibility ?? 'connections')),
+    ];
     if (this.settings.cacheEnabled) await this.cache.remove(audience, [postId]);
     await this.realtime.pushDurable(audience, 'feed:post-deleted', { postId });
   }

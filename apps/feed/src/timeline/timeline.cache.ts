@@ -57,13 +57,18 @@ export class TimelineCache {
     @Inject(REDIS) redis: Redis,
     @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
   ) {
-    if (!(redis as unknown as Partial<RedisWithFanout>).plazaTimelineAdd) redis.defineCommand('plazaTimelineAdd', { lua: ADD_LUA });
+    if (!(redis as unknown as Partial<RedisWithFanout>).plazaTimelineAdd)
+      redis.defineCommand('plazaTimelineAdd', { lua: ADD_LUA });
     this.redis = redis as unknown as RedisWithFanout;
   }
 
   /** Built and not being rebuilt. */
   async isWarm(userId: string): Promise<boolean> {
-    const [[, tl], [, building]] = ((await this.redis.pipeline().exists(timelineKey(userId)).exists(buildingKey(userId)).exec()) ?? []) as [unknown, number][];
+    const [[, tl], [, building]] = ((await this.redis
+      .pipeline()
+      .exists(timelineKey(userId))
+      .exists(buildingKey(userId))
+      .exec()) ?? []) as [unknown, number][];
     return tl === 1 && building === 0;
   }
 
@@ -90,7 +95,9 @@ export class TimelineCache {
   async add(userIds: readonly string[], entries: readonly TimelineEntry[]): Promise<void> {
     if (!userIds.length || !entries.length) return;
     const args = entries.flatMap((e) => [e.t, e.id]);
-    const pipeline = this.redis.pipeline() as unknown as RedisWithFanout & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.redis.pipeline() as unknown as RedisWithFanout & {
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
     for (let i = 0; i < userIds.length; i += FANOUT_CHUNK) {
       const keys = userIds.slice(i, i + FANOUT_CHUNK).flatMap((u) => [timelineKey(u), buildingKey(u)]);
       void pipeline.plazaTimelineAdd(keys.length, ...keys, this.settings.timelineCap, ...args);
@@ -115,7 +122,15 @@ export class TimelineCache {
     let exhausted = false;
     for (;;) {
       // Inclusive of upper.t: entries sharing that millisecond are ordered by id below.
-      const raw = await this.redis.zrevrangebyscore(key, upper ? upper.t : '+inf', '-inf', 'WITHSCORES', 'LIMIT', offset, batch);
+      const raw = await this.redis.zrevrangebyscore(
+        key,
+        upper ? upper.t : '+inf',
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        batch,
+      );
       for (let i = 0; i < raw.length; i += 2) {
         const entry = { id: raw[i], t: Number(raw[i + 1]) };
         if (entry.id === SENTINEL || (upper && !isBefore(entry, upper))) continue;

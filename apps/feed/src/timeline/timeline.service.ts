@@ -35,7 +35,9 @@ export class TimelineService {
     const after = decodeCursor(cursor);
     // One more than asked tells whether a next page exists.
     const want = limit + 1;
-    const rows = this.settings.cacheEnabled ? await this.fromCache(viewerId, after, want) : await this.fromDatabase(viewerId, after, want);
+    const rows = this.settings.cacheEnabled
+      ? await this.fromCache(viewerId, after, want)
+      : await this.fromDatabase(viewerId, after, want);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodeCursor(positionOf(items[items.length - 1])) : null };
   }
@@ -55,7 +57,13 @@ export class TimelineService {
     while (out.length < want) {
       const need = want - out.length;
       const entries = await this.posts.timeline(undefined, viewerId, upper, need);
-      out.push(...(await this.posts.load(viewerId, entries.map((e) => e.id), 'timeline')));
+      out.push(
+        ...(await this.posts.load(
+          viewerId,
+          entries.map((e) => e.id),
+          'timeline',
+        )),
+      );
       if (entries.length < need) break;
       upper = entries[entries.length - 1];
     }
@@ -95,7 +103,11 @@ export class TimelineService {
         }
       }
       const candidates = dedupe([...cached.entries, ...merged]).filter((e) => !lower || !isBefore(e, lower));
-      const rows = await this.posts.load(viewerId, candidates.map((e) => e.id), 'timeline');
+      const rows = await this.posts.load(
+        viewerId,
+        candidates.map((e) => e.id),
+        'timeline',
+      );
       out.push(...rows.sort((a, b) => comparePositionsDesc(positionOf(a), positionOf(b))));
       if (!lower) break;
       if (toDatabase && !shrunk) {

@@ -6,7 +6,9 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['connection.requested', 'connection.accepted', 'follow.created', 'post.commented', 'post.reacted'] })
+  @ApiProperty({
+    enum: ['connection.requested', 'connection.accepted', 'follow.created', 'post.commented', 'post.reacted'],
+  })
   type: string;
 
   @ApiProperty({ type: AuthorDto, nullable: true, description: 'Who caused it' })
@@ -38,7 +40,12 @@ export class NotificationPageDto {
 }
 
 export class MarkReadDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 500, description: 'Omit to mark every notification read' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: 500,
+    description: 'Omit to mark every notification read',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)

@@ -7,12 +7,20 @@ export class CreatePostDto {
   @Length(1, 3000)
   text: string;
 
-  @ApiPropertyOptional({ enum: ['public', 'connections'], default: 'public', description: '`connections`: only the author\'s connections see it' })
+  @ApiPropertyOptional({
+    enum: ['public', 'connections'],
+    default: 'public',
+    description: "`connections`: only the author's connections see it",
+  })
   @IsOptional()
   @IsIn(['public', 'connections'])
   visibility?: 'public' | 'connections';
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Retrying with the same key returns the post first created with it' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    description: 'Retrying with the same key returns the post first created with it',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)

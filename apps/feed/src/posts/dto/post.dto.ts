@@ -30,10 +30,20 @@ export class PostDto {
   @ApiProperty()
   commentCount: number;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { like: 3, celebrate: 1 }, description: 'Reactions per type (types with none are absent)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { like: 3, celebrate: 1 },
+    description: 'Reactions per type (types with none are absent)',
+  })
   reactionCounts: Record<string, number>;
 
-  @ApiProperty({ type: String, nullable: true, enum: ['like', 'celebrate', 'support', 'insightful'], description: "The caller's own reaction" })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['like', 'celebrate', 'support', 'insightful'],
+    description: "The caller's own reaction",
+  })
   viewerReaction: string | null;
 }
 
