@@ -65,6 +65,30 @@ describe('profiles: graph events', () => {
     expect(published).toHaveLength(expected.length);
   });
 
+  it('publishes one event per change when the same change races through both gateways', async () => {
+    const [a, b] = await Promise.all([registerMember(api), registerMember(api)]);
+    const both = platform.api;
+    const follows = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => both[i % 2].put(`/api/follows/${b.id}`, undefined, { token: a.token })),
+    );
+    expect(follows.map((r) => r.status)).toEqual(Array(6).fill(204));
+    const blocks = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => both[i % 2].put(`/api/blocks/${a.id}`, undefined, { token: b.token })),
+    );
+    expect(blocks.map((r) => r.status)).toEqual(Array(6).fill(204));
+    const count = async (name: string) =>
+      (await readEventStream(platform.env.REDIS_URL, stream)).filter(
+        (e) => e.name === name && Object.values(e.payload).includes(a.id) && Object.values(e.payload).includes(b.id),
+      ).length;
+    await waitFor(async () => (await count('block.created')) > 0, { timeoutMs: 5000, message: 'block.created' });
+    await sleep(300);
+    expect({
+      followCreated: await count('follow.created'),
+      followRemoved: await count('follow.removed'),
+      blockCreated: await count('block.created'),
+    }).toEqual({ followCreated: 1, followRemoved: 1, blockCreated: 1 });
+  });
+
   it('publishes profile.updated with the new name and headline', async () => {
     const a = await registerMember(api);
     expect(

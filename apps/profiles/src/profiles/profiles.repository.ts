@@ -107,25 +107,28 @@ export class ProfilesRepository {
     return rows.map(toProfileRecord);
   }
 
-  /** A placeholder profile for a user seen before (or without) `user.registered`; no-op if one exists. */
-  async insertProvisional(userId: string, handle: string, displayName: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * A placeholder profile for a user seen before (or without) `user.registered`. False when
+   * nothing was inserted: the user already has a profile, or the handle is taken.
+   */
+  async insertProvisional(userId: string, handle: string, displayName: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO profiles.profiles (user_id, handle, display_name, provisional) VALUES ($1, $2, $3, true)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING user_id`,
       [userId, handle, displayName],
     );
+    return rows.length > 0;
   }
 
-  /** Moves a provisional profile off `handle` so that the registered owner can take it. */
-  async renameProvisionalHolder(
-    manager: EntityManager,
-    handle: string,
-    ownerId: string,
-    newHandle: string,
-  ): Promise<void> {
+  /**
+   * Moves a provisional profile of another user off `handle` (to `u_` + 28 hex digits of its own
+   * id) so that the registered owner can take it.
+   */
+  async renameProvisionalHolder(manager: EntityManager, handle: string, ownerId: string): Promise<void> {
     await manager.query(
-      `UPDATE profiles.profiles SET handle = $3, updated_at = now() WHERE handle = $1 AND user_id <> $2 AND provisional`,
-      [handle, ownerId, newHandle],
+      `UPDATE profiles.profiles SET handle = 'u_' || left(replace(user_id::text, '-', ''), 28), updated_at = now()
+       WHERE handle = $1 AND user_id <> $2 AND provisional`,
+      [handle, ownerId],
     );
   }
 

@@ -46,7 +46,14 @@ export class ProfilesService {
     if (this.known.has(userId)) return;
     if (!(await this.profiles.exists(userId))) {
       const fromEmail = principal.oidc?.email?.split('@')[0]?.trim().slice(0, 80);
-      await this.profiles.insertProvisional(userId, provisionalHandle(userId), fromEmail || 'Plaza member');
+      const name = fromEmail || 'Plaza member';
+      // The short placeholder handle can (very rarely) be someone's chosen handle: fall back to a longer one.
+      if (
+        !(await this.profiles.insertProvisional(userId, provisionalHandle(userId), name)) &&
+        !(await this.profiles.exists(userId))
+      ) {
+        await this.profiles.insertProvisional(userId, provisionalHandle(userId, 28), name);
+      }
     }
     if (this.known.size >= KNOWN_USERS_MAX) this.known.clear();
     this.known.add(userId);
@@ -62,7 +69,7 @@ export class ProfilesService {
       return;
     }
     // A placeholder of another user could hold this handle by coincidence; the registered owner wins.
-    await this.profiles.renameProvisionalHolder(manager, handle, userId, provisionalHandle(userId, 28));
+    await this.profiles.renameProvisionalHolder(manager, handle, userId);
     await this.profiles.upsertRegistered(manager, userId, handle, displayName.slice(0, 80) || handle);
   }
 
