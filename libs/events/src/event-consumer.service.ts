@@ -58,6 +58,8 @@ export class EventConsumer {
   private claimTimer?: NodeJS.Timeout;
   private claiming?: Promise<void>;
   private lastWarn = 0;
+  /** Starts "recent" so that a fleet restarting together does not prune all at once. */
+  private lastPrune = Date.now() - Math.random() * 3_600_000;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -106,8 +108,27 @@ export class EventConsumer {
     this.readLoop = this.read();
     this.claimTimer = setInterval(() => {
       if (!this.claiming && this.state === 'running')
-        this.claiming = this.claimPending().finally(() => (this.claiming = undefined));
+        this.claiming = this.claimPending()
+          .then(() => this.pruneProcessed())
+          .finally(() => (this.claiming = undefined));
     }, this.options.claimIntervalMs);
+  }
+
+  /**
+   * Processed-event rows only need to outlive any redelivery of their entry (a relay re-send, a
+   * claim after a crash: minutes). Kept a week, pruned at most once an hour by each instance.
+   */
+  private async pruneProcessed(): Promise<void> {
+    if (Date.now() - this.lastPrune < 3_600_000) return;
+    this.lastPrune = Date.now();
+    try {
+      await this.dataSource.query(
+        `DELETE FROM ${this.processedTable} WHERE consumer_group = $1 AND processed_at < now() - interval '7 days'`,
+        [this.options.group],
+      );
+    } catch (err) {
+      this.warn(`pruning processed events failed: ${(err as Error).message}`);
+    }
   }
 
   /**
