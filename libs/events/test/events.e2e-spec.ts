@@ -105,6 +105,17 @@ describe('events: outbox, relay, consumer groups (real PostgreSQL and Redis)', (
     await waitFor(() => settled(g1), { message: 'acked' });
   });
 
+  it('lets several relay instances drain one outbox side by side without sending a row twice', async () => {
+    await h.publishPosts(60);
+    const relays = await Promise.all([h.relay({ batchSize: 7 }), h.relay({ batchSize: 7 }), h.relay({ batchSize: 7 })]);
+    await Promise.all(relays.map((r) => r.flush()));
+    await waitFor(async () => (await h.outboxCount()) === 0, { message: 'outbox drained' });
+    const entries = (await h.admin.call('XRANGE', streamKey(h.prefix, 'feed'), '-', '+')) as Array<[string, string[]]>;
+    const ids = entries.map(([, fields]) => fieldsToRecordForTest(fields).id);
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+  });
+
   it('hands the event of a consumer that died mid-handler to another consumer after the idle timeout', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
