@@ -1,6 +1,7 @@
 // Profiles: profile read, search and suggestions through the gateway with 100,000 seeded profiles,
-// against a bare reference (plain Fastify + pg, the same lookup by handle) and the bare SQL of
-// search and suggestions, in the same run.
+// against a bare reference in the same run: plain Fastify + pg answering the core query of each
+// (lookup by handle; trigram substring match ordered by handle; second-degree ranking), without
+// auth, gateway, block filters or relationships.
 // Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates and drops its own database.
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_PROFILES (seeded profiles), BENCH_REQUESTS (per run),
 // BENCH_CONCURRENCY (requests in flight), BENCH_KEEP_DATABASE=1 (keep the seeded database for EXPLAIN).
@@ -351,6 +352,24 @@ async function bareServer(databaseUrl) {
     if (!rows[0]) return reply.code(404).send({ statusCode: 404 });
     return rows[0];
   });
+  app.get('/search', async (req) => {
+    const { rows } = await pool.query(
+      `SELECT user_id, handle, display_name, headline FROM profiles.profiles WHERE search_text LIKE $1 ORDER BY handle LIMIT 21`,
+      [`%${req.query.q}%`],
+    );
+    return { items: rows };
+  });
+  app.get('/suggestions/:userId', async (req) => {
+    const { rows } = await pool.query(
+      `SELECT c2.peer_id, count(*)::int AS mutual FROM profiles.connections c1
+       JOIN profiles.connections c2 ON c2.user_id = c1.peer_id
+       WHERE c1.user_id = $1 AND c2.peer_id <> $1
+         AND NOT EXISTS (SELECT 1 FROM profiles.connections x WHERE x.user_id = $1 AND x.peer_id = c2.peer_id)
+       GROUP BY c2.peer_id ORDER BY mutual DESC, c2.peer_id LIMIT 21`,
+      [req.params.userId],
+    );
+    return { items: rows };
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: async () => (await app.close(), await pool.end()) };
 }
@@ -399,6 +418,7 @@ async function main() {
         gateway: await load(n, CONCURRENCY, (i) =>
           getOk(`${gateway}/api/profiles?q=${encodeURIComponent(query(i))}`, token),
         ),
+        bare: await load(n, CONCURRENCY, (i) => getOk(`${bare.url}/search?q=${encodeURIComponent(query(i))}`, token)),
       };
     }
 
@@ -418,11 +438,15 @@ async function main() {
       gateway: await load(Math.max(100, Math.round(REQUESTS / 10)), Math.min(CONCURRENCY, 4), () =>
         getOk(suggestionsUrl, token),
       ),
+      bare: await load(Math.max(100, Math.round(REQUESTS / 10)), Math.min(CONCURRENCY, 4), () =>
+        getOk(`${bare.url}/suggestions/${viewer.user.id}`, token),
+      ),
     };
     results.ratios = {
       readP50: +(results.read.gateway.p50 / results.read.bare.p50).toFixed(1),
       readP99: +(results.read.gateway.p99 / results.read.bare.p99).toFixed(1),
       readThroughput: +(results.read.gateway.perSecond / results.read.bare.perSecond).toFixed(2),
+      suggestionsP50: +(results.suggestions.gateway.p50 / results.suggestions.bare.p50).toFixed(1),
     };
   } finally {
     await bare.close();
@@ -446,10 +470,12 @@ const lines = [
   '| --- | --- | --- | --- |',
   `| profile read | gateway → profiles (auth, relationship) | ${ms(results.read.gateway)} | ${results.read.gateway.perSecond} |`,
   `| profile read | bare Fastify + pg | ${ms(results.read.bare)} | ${results.read.bare.perSecond} |`,
-  ...Object.entries(results.search).map(
-    ([label, r]) => `| search: ${label} | gateway → profiles | ${ms(r.gateway)} | ${r.gateway.perSecond} |`,
-  ),
+  ...Object.entries(results.search).flatMap(([label, r]) => [
+    `| search: ${label} | gateway → profiles | ${ms(r.gateway)} | ${r.gateway.perSecond} |`,
+    `| search: ${label} | bare Fastify + pg | ${ms(r.bare)} | ${r.bare.perSecond} |`,
+  ]),
   `| suggestions (${results.suggestions.viewerConnections} connections, ${results.suggestions.secondDegreeCandidates} second-degree) | gateway → profiles | ${ms(results.suggestions.gateway)} | ${results.suggestions.gateway.perSecond} |`,
+  `| suggestions | bare Fastify + pg (aggregation only) | ${ms(results.suggestions.bare)} | ${results.suggestions.bare.perSecond} |`,
 ];
 console.log(lines.join('\n'));
 console.log(JSON.stringify({ bench: 'profiles', ...results }, null, 2));
