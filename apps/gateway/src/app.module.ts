@@ -4,6 +4,7 @@ import { HealthModule, loggerOptions } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
 import { RedisModule } from '@plaza/redis';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiDocsService } from './docs/api-docs.service';
 import { PostgresProbe } from './health/postgres.probe';
 import { RealtimeModule } from './realtime/realtime.module';
 
@@ -20,7 +21,7 @@ export class AppModule {
         RbacModule,
         RealtimeModule,
       ],
-      providers: [PostgresProbe],
+      providers: [PostgresProbe, ApiDocsService],
     };
   }
 }

@@ -3,8 +3,11 @@ import helmet from '@fastify/helmet';
 import { loadConfigOrExit } from '@plaza/config';
 import { REDIS, type Redis } from '@plaza/redis';
 import { AccessTokenService } from '@plaza/session';
-import { bootstrap } from '@plaza/http';
+import { SwaggerModule } from '@nestjs/swagger';
+import { bootstrap, buildOpenApiDocument } from '@plaza/http';
+import { ASYNCAPI_DOCUMENT } from '@plaza/realtime';
 import { AppModule } from './app.module';
+import { ApiDocsService } from './docs/api-docs.service';
 import { registerApiRateLimit } from './proxy/api-rate-limit.hook';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
@@ -26,5 +29,11 @@ void bootstrap({
     registerApiRateLimit(fastify, config, app.get<Redis>(REDIS), app.get(AccessTokenService));
     await registerUpstreamProxies(fastify, config);
     app.useWebSocketAdapter(new RedisIoAdapter(app, config));
+    const docs = app.get(ApiDocsService);
+    SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app, 'API'), {
+      jsonDocumentUrl: 'api/docs-json',
+      patchDocumentOnRequest: () => docs.document(app),
+    });
+    fastify.get('/api/docs/asyncapi.json', async () => ASYNCAPI_DOCUMENT);
   },
 });

@@ -53,8 +53,9 @@ describe('gateway failover and edge limits', () => {
     const seen = nextEvent(aliceSocket, 'feed:post-deleted');
     await publisher.pushDurable([alice.user.id], 'feed:post-deleted', { postId: 'before' });
     const { eventId: lastEventId } = await seen;
+    const typing = nextEvent(bobSocket, 'typing');
     expect(await emitAck(aliceSocket, 'typing:start', { conversationId })).toEqual({ ok: true });
-    await nextEvent(bobSocket, 'typing');
+    await typing;
 
     const bobEvents: { name: string; payload: any; at: number }[] = [];
     bobSocket.onAny((name: string, payload: unknown) => bobEvents.push({ name, payload, at: Date.now() }));
@@ -116,5 +117,14 @@ describe('gateway failover and edge limits', () => {
       anonymous.push((await client.get('/api/feed', { headers: { 'x-forwarded-for': `10.0.0.${i}` } })).status);
     }
     expect(anonymous).toContain(429);
+
+    // Behind one declared proxy hop, the client IP it reports is what counts.
+    const proxied = apiClient((await extra.addGateway({ API_RATE_LIMIT: '5', TRUST_PROXY: '1' })).url);
+    const spread: number[] = [];
+    for (let i = 0; i < 7; i++) spread.push((await proxied.get('/api/feed', { headers: { 'x-forwarded-for': `10.0.1.${i}` } })).status);
+    expect(spread).not.toContain(429);
+    const same: number[] = [];
+    for (let i = 0; i < 7; i++) same.push((await proxied.get('/api/feed', { headers: { 'x-forwarded-for': '10.0.2.1' } })).status);
+    expect(same).toContain(429);
   });
 });

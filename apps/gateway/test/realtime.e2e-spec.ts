@@ -201,8 +201,9 @@ describe('gateway sockets across two instances', () => {
 
     it('stops when the typist disconnects', async () => {
       const { alice, conversationId, a, b } = await setup();
+      const started = nextEvent(b, 'typing');
       await emitAck(a, 'typing:start', { conversationId });
-      await nextEvent(b, 'typing');
+      await started;
       const stopped = nextEvent(b, 'typing');
       a.close();
       expect(await stopped).toEqual({ conversationId, userId: alice.user.id, isTyping: false });
@@ -210,8 +211,9 @@ describe('gateway sockets across two instances', () => {
 
     it('stops 6 s after the last typing:start', async () => {
       const { alice, conversationId, a, b } = await setup();
+      const started = nextEvent(b, 'typing');
       await emitAck(a, 'typing:start', { conversationId });
-      await nextEvent(b, 'typing');
+      await started;
       const startedAt = Date.now();
       const stopped = await nextEvent(b, 'typing', 8000);
       expect(stopped).toEqual({ conversationId, userId: alice.user.id, isTyping: false });

@@ -6,6 +6,7 @@ import { type PlazaConfig } from '@plaza/config';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { MetricsRegistry } from './metrics';
+import { registerInternalDocs } from './openapi';
 import { requestId } from './logger.options';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -35,8 +36,9 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   const { config } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Only when proxies are declared is X-Forwarded-For believed (TRUST_PROXY hops).
-    trustProxy: (config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false) as unknown as boolean,
+    // X-Forwarded-For is believed only for the TRUST_PROXY hops nearest to us (Fastify ignores a
+    // plain number here, hence the function).
+    trustProxy: config.TRUST_PROXY > 0 ? (_address: string, hop: number) => hop < config.TRUST_PROXY : false,
     // Requests are logged by pino-http; Fastify's own logger stays off.
     logger: false,
     return503OnClosing: true,
@@ -64,6 +66,7 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
     // Proxied responses keep the name of the app that answered.
     if (!reply.hasHeader('x-served-by')) reply.header('x-served-by', options.name);
   });
+  registerInternalDocs(app, options.name);
   await options.configure?.(app);
   return app;
 }

@@ -6,3 +6,4 @@ export { HealthModule } from './health.module';
 export { type HealthCheck, HealthRegistry } from './health.registry';
 export { loggerOptions, requestId } from './logger.options';
 export { MetricsController, MetricsRegistry } from './metrics';
+export { buildOpenApiDocument, registerInternalDocs, type RouteEntry } from './openapi';

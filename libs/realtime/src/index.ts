@@ -29,3 +29,4 @@ export {
 export { RealtimeModule } from './realtime.module';
 export { type LoggedEvent, RealtimePublisher } from './realtime.publisher';
 export { TYPING_TTL_MS, TypingStore } from './typing.store';
+export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';
