@@ -95,11 +95,17 @@ describe('gateway sockets across two instances', () => {
     const closedB = nextEvent(b, 'disconnect');
     const res = await api.delete(`/api/auth/sessions/${user.session.id}`, { token: second.accessToken });
     expect(res.status).toBe(204);
-    expect(await revokedA).toMatchObject({ sessionId: user.session.id });
-    expect(await revokedB).toMatchObject({ sessionId: user.session.id });
+    const eventId = expect.stringMatching(/^\d{16}-\d{6}$/);
+    expect(await revokedA).toEqual({ sessionId: user.session.id, eventId });
+    expect(await revokedB).toEqual({ sessionId: user.session.id, eventId });
     await Promise.all([closedA, closedB]);
     await sleep(200);
     expect(other.connected).toBe(true);
+    // It is logged for that session only: the user's other session never replays it.
+    const replayed = await connectRecording(gwA, { token: second.accessToken, lastEventId: '0000000000000001-000000' });
+    sockets.push(replayed.socket);
+    await sleep(200);
+    expect(replayed.log.of('session:revoked')).toEqual([]);
   });
 
   describe('replay', () => {

@@ -183,7 +183,7 @@ export class SessionStore {
       .del(key)
       .srem(userId ? userSessionsKey(userId) : 'user-sessions:-', sessionId)
       .exec();
-    this.revoker?.revoke([sessionId]);
+    if (userId) await this.revoker?.revoke(userId, [sessionId]);
     return Number(results?.[0]?.[1] ?? 0) > 0;
   }
 
@@ -196,7 +196,7 @@ export class SessionStore {
       .del(...ids.map(sessionKey))
       .srem(userKey, ...ids)
       .exec();
-    this.revoker?.revoke(ids);
+    await this.revoker?.revoke(userId, ids);
     return ids;
   }
 

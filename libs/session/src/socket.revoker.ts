@@ -1,27 +1,32 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import { type Redis, socketIoKey } from '@plaza/redis';
+import { Logger } from '@nestjs/common';
+import { RealtimePublisher } from '@plaza/realtime';
+import type { Redis } from '@plaza/redis';
 
 /** Room every socket of a session joins on the gateway. */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 
 /**
- * Tells a revoked session's sockets to go, on every gateway instance: `session:revoked` first
- * (so the client knows why), then a disconnect of the room. Both go through the socket.io Redis
- * emitter on one connection, so every gateway receives them in that order.
+ * Tells a revoked session's sockets to go, on every gateway instance: `session:revoked` first (a
+ * durable event of the user's log, so it carries an eventId like every other), then a disconnect
+ * of the room, in that order on one Redis connection.
  */
 export class SocketRevoker {
-  private readonly emitter: Emitter;
+  private readonly logger = new Logger(SocketRevoker.name);
+  private readonly publisher: RealtimePublisher;
 
   /** `redis` must be a regular (non-subscriber) client; the key must match the gateways' adapter. */
   constructor(redis: Redis, redisUrl: string) {
-    this.emitter = new Emitter(redis, { key: socketIoKey(redisUrl) });
+    this.publisher = new RealtimePublisher(redis, redisUrl);
   }
 
-  revoke(sessionIds: readonly string[]): void {
-    for (const sessionId of sessionIds) {
-      const room = sessionRoom(sessionId);
-      this.emitter.to(room).emit('session:revoked', { sessionId });
-      this.emitter.in(room).disconnectSockets(true);
-    }
+  /** Never throws: the session is already gone from Redis, so its sockets are refused anyway. */
+  async revoke(userId: string, sessionIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      sessionIds.map((sessionId) =>
+        this.publisher.revokeSession(userId, sessionId).catch((err: Error) => {
+          this.logger.warn(`could not notify sockets of revoked session ${sessionId}: ${err.message}`);
+        }),
+      ),
+    );
   }
 }
