@@ -92,17 +92,4 @@ export class GraphRepository {
     );
     return rows[0].blocked;
   }
-
-  /** The viewer's sources with more followers than `threshold`: merged into the timeline at read. */
-  async heavyAuthorsFollowedBy(viewerId: string, threshold: number): Promise<string[]> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT u.id FROM feed.users u
-       WHERE u.follower_count > $2 AND u.id IN (
-         SELECT followee_id FROM feed.follows WHERE active AND follower_id = $1
-         UNION SELECT other_id FROM feed.connections WHERE active AND user_id = $1)
-         AND NOT ${blockedEitherWay('$1::uuid', 'u.id')}`,
-      [viewerId, threshold],
-    );
-    return rows.map((r) => r.id);
-  }
 }

@@ -137,15 +137,18 @@ export class PostsRepository {
     return rows;
   }
 
-  /** Posts of the given authors in the window `lower <= position < upper`, newest first. */
-  async entriesOfAuthors(
-    authorIds: readonly string[],
+  /**
+   * Posts in the window `lower <= position < upper` of the viewer's sources that have more than
+   * `threshold` followers: those are merged at read instead of fanned out. One round trip.
+   */
+  async entriesOfHeavyAuthors(
+    viewerId: string,
+    threshold: number,
     upper: Position | null,
     lower: Position | null,
     limit: number,
   ): Promise<TimelineEntry[]> {
-    if (!authorIds.length) return [];
-    const params: unknown[] = [authorIds, limit];
+    const params: unknown[] = [viewerId, threshold, limit];
     let where = '';
     if (upper) {
       params.push(upper.t, upper.id);
@@ -156,9 +159,14 @@ export class PostsRepository {
       where += ` AND NOT ${before(`$${params.length - 1}`, `$${params.length}`)}`;
     }
     return await this.dataSource.query<TimelineEntry[]>(
-      `SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM feed.posts p
-       WHERE p.author_id = ANY($1::uuid[]) AND p.deleted_at IS NULL ${where}
-       ORDER BY p.created_at DESC, p.id DESC LIMIT $2`,
+      `WITH heavy AS (
+         SELECT u.id FROM feed.users u WHERE u.follower_count > $2 AND u.id IN (
+           SELECT followee_id FROM feed.follows WHERE active AND follower_id = $1
+           UNION SELECT other_id FROM feed.connections WHERE active AND user_id = $1))
+       SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM heavy CROSS JOIN LATERAL (
+         SELECT p.id, p.created_at FROM feed.posts p WHERE p.author_id = heavy.id AND p.deleted_at IS NULL ${where}
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $3) p
+       ORDER BY p.created_at DESC, p.id DESC LIMIT $3`,
       params,
     );
   }

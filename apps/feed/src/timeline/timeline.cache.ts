@@ -113,24 +113,32 @@ export class TimelineCache {
     await pipeline.exec();
   }
 
-  /** Up to `count` cached entries strictly older than `upper`, newest first. */
-  async range(userId: string, upper: Position | null, count: number): Promise<CachedRange> {
+  /**
+   * Up to `count` cached entries strictly older than `upper`, newest first; null when the
+   * timeline is not warm (checked in the same round trip as the first read).
+   */
+  async range(userId: string, upper: Position | null, count: number): Promise<CachedRange | null> {
     const key = timelineKey(userId);
     const entries: TimelineEntry[] = [];
     const batch = count + 8;
+    const max = upper ? upper.t : '+inf';
     let offset = 0;
     let exhausted = false;
     for (;;) {
-      // Inclusive of upper.t: entries sharing that millisecond are ordered by id below.
-      const raw = await this.redis.zrevrangebyscore(
-        key,
-        upper ? upper.t : '+inf',
-        '-inf',
-        'WITHSCORES',
-        'LIMIT',
-        offset,
-        batch,
-      );
+      let raw: string[];
+      if (offset === 0) {
+        const [[, tl], [, building], [, first]] = ((await this.redis
+          .pipeline()
+          .exists(key)
+          .exists(buildingKey(userId))
+          .zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', 0, batch)
+          .exec()) ?? []) as [unknown, unknown][];
+        if (tl !== 1 || building !== 0) return null;
+        raw = first as string[];
+      } else {
+        // Inclusive of upper.t: entries sharing that millisecond are ordered by id below.
+        raw = await this.redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', offset, batch);
+      }
       for (let i = 0; i < raw.length; i += 2) {
         const entry = { id: raw[i], t: Number(raw[i + 1]) };
         if (entry.id === SENTINEL || (upper && !isBefore(entry, upper))) continue;

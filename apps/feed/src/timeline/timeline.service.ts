@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { comparePositionsDesc, decodeCursor, encodeCursor, isBefore, type Position } from '../common/cursor.codec';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
-import { GraphRepository } from '../graph/graph.repository';
 import type { PostRow, TimelineEntry } from '../posts/post.row';
 import { PostsRepository } from '../posts/posts.repository';
-import { TimelineCache } from './timeline.cache';
+import { type CachedRange, TimelineCache } from './timeline.cache';
 
 export interface TimelinePage {
   items: PostRow[];
@@ -26,7 +25,6 @@ export class TimelineService {
 
   constructor(
     private readonly posts: PostsRepository,
-    private readonly graph: GraphRepository,
     private readonly cache: TimelineCache,
     @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
   ) {}
@@ -70,19 +68,26 @@ export class TimelineService {
     return out;
   }
 
-  private async fromCache(viewerId: string, after: Position | null, want: number): Promise<PostRow[]> {
+  /** The cached range, rebuilding a cold timeline first; null when Redis cannot serve it. */
+  private async cachedRange(viewerId: string, upper: Position | null, count: number): Promise<CachedRange | null> {
     try {
+      const range = await this.cache.range(viewerId, upper, count);
+      if (range) return range;
       await this.ensureWarm(viewerId);
+      return await this.cache.range(viewerId, upper, count);
     } catch (err) {
       this.logger.warn(`timeline cache unavailable, reading PostgreSQL: ${(err as Error).message}`);
-      return this.fromDatabase(viewerId, after, want);
+      return null;
     }
-    const heavy = await this.graph.heavyAuthorsFollowedBy(viewerId, this.settings.fanoutThreshold);
+  }
+
+  private async fromCache(viewerId: string, after: Position | null, want: number): Promise<PostRow[]> {
     const out: PostRow[] = [];
     let upper = after;
     while (out.length < want) {
       const need = want - out.length;
-      const cached = await this.cache.range(viewerId, upper, need);
+      const cached = await this.cachedRange(viewerId, upper, need);
+      if (!cached) return this.fromDatabase(viewerId, after, want);
       const lastCached = cached.entries.length ? cached.entries[cached.entries.length - 1] : null;
       // Past the end of a truncated cache, PostgreSQL holds the older posts.
       const toDatabase = cached.exhausted && cached.truncated;
@@ -92,7 +97,13 @@ export class TimelineService {
       }
       // The window [lower, upper) is complete in cache; merged authors are read for the same window.
       let lower: Position | null = cached.exhausted && !toDatabase ? null : lastCached;
-      const merged = await this.posts.entriesOfAuthors(heavy, upper, lower, need);
+      const merged = await this.posts.entriesOfHeavyAuthors(
+        viewerId,
+        this.settings.fanoutThreshold,
+        upper,
+        lower,
+        need,
+      );
       let shrunk = false;
       if (merged.length === need) {
         // More merged posts may lie beyond: shrink the window to what was read of them.
