@@ -89,15 +89,17 @@ export class ProfilesService {
   }
 
   async updateMe(viewer: Principal, dto: UpdateProfileDto): Promise<ProfileDto> {
-    const skills = dto.skills === undefined ? undefined : dedupeSkills(dto.skills);
+    const fields = {
+      displayName: dto.displayName,
+      headline: dto.headline,
+      bio: dto.bio,
+      location: dto.location,
+      skills: dto.skills === undefined ? undefined : dedupeSkills(dto.skills),
+    };
+    // An empty body changes nothing and tells nobody.
+    if (Object.values(fields).every((v) => v === undefined)) return this.getMe(viewer);
     const updated = await this.dataSource.transaction(async (manager) => {
-      const profile = await this.profiles.update(manager, viewer.userId, {
-        displayName: dto.displayName,
-        headline: dto.headline,
-        bio: dto.bio,
-        location: dto.location,
-        skills,
-      });
+      const profile = await this.profiles.update(manager, viewer.userId, fields);
       if (!profile) throw new NotFoundException('Profile not found');
       await this.outbox.publish(manager, 'profile.updated', {
         userId: profile.userId,
