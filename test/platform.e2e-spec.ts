@@ -76,4 +76,17 @@ describe('platform: readiness and routing through both gateways', () => {
     const res = await platform.api[0].get('/api/feed/x', { headers: { 'x-request-id': 'trace-me-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
   });
+
+  it('exposes Prometheus metrics on every app: HTTP latency by route, event streams, sockets', async () => {
+    await platform.api[0].get('/api/feed');
+    for (const [name, url] of Object.entries({ ...platform.apps, gateway: platform.gateways[0] })) {
+      const res = await fetch(`${url}/metrics`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('plaza_http_request_duration_seconds_bucket');
+      expect(text).toContain('plaza_process_cpu_seconds_total');
+      if (name.startsWith('gateway')) expect(text).toContain('plaza_gateway_sockets');
+      else expect({ name, events: text.includes('plaza_events_stream_lag') }).toEqual({ name, events: true });
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { MetricsRegistry } from '@plaza/http';
 import { createRedisClient, type Redis } from '@plaza/redis';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -38,8 +39,10 @@ export class EventsModule {
         },
         {
           provide: EventsMetrics,
-          inject: [EVENTS_OPTIONS],
-          useFactory: (o: EventsOptions) => new EventsMetrics(metricsRegistry, o.app),
+          inject: [EVENTS_OPTIONS, { token: MetricsRegistry, optional: true }],
+          // On the app's own /metrics unless the caller gives another registry.
+          useFactory: (o: EventsOptions, appMetrics?: MetricsRegistry) =>
+            new EventsMetrics(metricsRegistry ?? appMetrics?.registry, o.app),
         },
         {
           provide: EVENTS_REDIS,
