@@ -31,11 +31,13 @@ export class FanOutHandler {
     if (!row) return;
     const audience = await this.graph.audienceFor(manager, authorId, row.visibility);
     const entry = { id: row.id, t: row.created_at.getTime() };
-    if (this.settings.cacheEnabled) {
-      const heavy = (await this.graph.followerCount(manager, authorId)) > this.settings.fanoutThreshold;
-      await this.cache.add(heavy ? [authorId] : [authorId, ...audience], [entry]);
-    }
-    await this.realtime.pushDurable([authorId, ...audience], 'feed:post', { ...postView(row), viewerReaction: null });
+    const heavy =
+      this.settings.cacheEnabled && (await this.graph.followerCount(manager, authorId)) > this.settings.fanoutThreshold;
+    // Independent Redis work: the timelines and the live push go out side by side.
+    await Promise.all([
+      this.settings.cacheEnabled ? this.cache.add(heavy ? [authorId] : [authorId, ...audience], [entry]) : undefined,
+      this.realtime.pushDurable([authorId, ...audience], 'feed:post', { ...postView(row), viewerReaction: null }),
+    ]);
   }
 
   @OnDomainEvent('post.deleted')
