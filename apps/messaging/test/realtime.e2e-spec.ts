@@ -217,6 +217,29 @@ describe('messaging: socket path through both gateways', () => {
     await waitFor(() => ada1.log.of('message:read').length >= 2);
     await sleep(200);
     expect(ada1.log.of('message:read').map((r: { seq: number }) => r.seq)).toEqual([3, 5]);
+
+    // A burst of concurrent reads from both of bob's sockets and REST: receipts only move forward.
+    for (let i = 6; i <= 12; i++)
+      await api1.post(
+        `/api/conversations/${id}/messages`,
+        { text: `m${i}`, clientMsgId: `r-${i}` },
+        { token: ada.token },
+      );
+    await Promise.all(
+      [9, 6, 12, 7, 11, 8, 10].map((seq, i) =>
+        i % 3 === 2
+          ? api2.post(`/api/conversations/${id}/read`, { seq }, { token: bob.token })
+          : emitAck(i % 3 ? bobOther.socket : bob2.socket, 'message:read', { conversationId: id, seq }),
+      ),
+    );
+    await waitFor(() => ada1.log.of('message:read').some((r: { seq: number }) => r.seq === 12), {
+      message: 'receipt for 12',
+    });
+    await sleep(200);
+    const seqs = ada1.log.of('message:read').map((r: { seq: number }) => r.seq);
+    expect(seqs.slice(0, 2)).toEqual([3, 5]);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
+    expect(seqs[seqs.length - 1]).toBe(12);
     // The reader's own sockets and outsiders get no receipt.
     expect(bob2.log.of('message:read')).toEqual([]);
     expect(cyd2.log.of('message:read')).toEqual([]);

@@ -4,6 +4,7 @@ import type { MessageDto } from './dto/message.dto';
 
 /** A push that has not answered by then is given up on (logged): the message is stored either way. */
 const PUSH_TIMEOUT_MS = 5000;
+const ANNOUNCED_READS_MAX = 100_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -21,7 +22,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 @Injectable()
 export class MessageDeliveryService {
   private readonly logger = new Logger(MessageDeliveryService.name);
-
+  /** Last read position announced per conversation and user (bounded: cleared when full). */
+  private readonly announcedReads = new Map<string, number>();
   constructor(
     private readonly publisher: RealtimePublisher,
     private readonly typing: TypingStore,
@@ -51,6 +53,14 @@ export class MessageDeliveryService {
     seq: number,
     otherMemberIds: readonly string[],
   ): Promise<void> {
+    // Two reads of one user committed 10 then 12 may come back from the pool in either order:
+    // announce only positions past the last one announced, so receipts never go backwards.
+    // Check-and-set is synchronous and pushDurable writes to Redis before its first await, so the
+    // announcements reach Redis in this order.
+    const key = `${conversationId}|${userId}`;
+    if ((this.announcedReads.get(key) ?? 0) >= seq) return;
+    if (this.announcedReads.size >= ANNOUNCED_READS_MAX) this.announcedReads.clear();
+    this.announcedReads.set(key, seq);
     try {
       await withTimeout(
         this.publisher.pushDurable(otherMemberIds, 'message:read', { conversationId, userId, seq }),
