@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { ConnectionsReadModel, ConversationMembers, RealtimePublisher } from '@plaza/realtime';
 import { createRedisClient, type Redis } from '@plaza/redis';
 import {
+  blockUser,
   connectRecording,
+  connectUsers,
   connectSocket,
   emitAck,
   handshakeOutcome,
   loginUser,
   nextEvent,
   recordEvents,
+  registerMember,
   registerUser,
   sharedPlatform,
   sleep,
@@ -306,6 +309,20 @@ describe('gateway sockets across two instances', () => {
       expect(strangerLog.of('presence')).toEqual([]);
       const after = await api.get(`/api/presence?userIds=${alice.user.id}`, { token: bob.accessToken });
       expect(after.body.items[0]).toMatchObject({ online: false, lastSeenAt: event.lastSeenAt });
+    });
+
+    it('follows the real social graph: connecting makes presence visible, blocking hides it', async () => {
+      const alice = await registerMember(api);
+      const bob = await registerMember(api);
+      const aliceSocket = await open(gwA, { token: alice.token });
+      const asked = async () =>
+        (await api.get(`/api/presence?userIds=${alice.id}`, { token: bob.token })).body.items[0].online as boolean;
+      expect(await asked()).toBe(false);
+      await connectUsers(api, alice, bob);
+      await waitFor(asked, { message: 'presence visible to the new connection' });
+      await blockUser(api, alice, bob.id);
+      await waitFor(async () => !(await asked()), { message: 'presence hidden after the block' });
+      expect(aliceSocket.connected).toBe(true);
     });
 
     it('refuses a malformed presence query with 400', async () => {

@@ -6,6 +6,7 @@ import { RbacModule } from '@plaza/rbac';
 import { BlockEntity } from './graph/block.entity';
 import { BlocksController } from './graph/blocks.controller';
 import { BlocksRepository } from './graph/blocks.repository';
+import { ConnectionsReadModelSync } from './graph/connections-read-model.sync';
 import { BlocksService } from './graph/blocks.service';
 import { ConnectionRequestEntity } from './graph/connection-request.entity';
 import { ConnectionRequestsRepository } from './graph/connection-requests.repository';
@@ -61,6 +62,7 @@ export class AppModule {
         ConnectionsService,
         FollowsService,
         BlocksService,
+        ConnectionsReadModelSync,
         SuggestionsService,
         EnsureProfileInterceptor,
       ],
