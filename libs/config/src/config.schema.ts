@@ -68,6 +68,8 @@ export const configSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).default(0),
     ALLOWED_ORIGINS: commaList,
     UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
+    /** `sharded` exists to measure it; domain apps' pushes only reach the classic adapter. */
+    SOCKET_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
     /** Domain events (libs/events): stream key prefix, retries, dead-lettering, relay cadence. */
     EVENTS_STREAM_PREFIX: z.string().min(1).default('plaza:events'),
