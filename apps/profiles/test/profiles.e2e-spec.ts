@@ -47,7 +47,7 @@ describe('profiles: read, edit, search', () => {
         const r = await other.get(`/api/profiles/reg_${s}`, { token: alice.token });
         return r.status === 200 ? r : null;
       },
-      { timeoutMs: 5000, message: 'profile created from user.registered' },
+      { timeoutMs: 15_000, message: 'profile created from user.registered' },
     );
     expect(res.body).toEqual({
       id: reg.user.id,

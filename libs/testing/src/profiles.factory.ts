@@ -26,7 +26,7 @@ export async function registerMember(api: ApiClient, overrides: RegisterOverride
       });
       return res.status === 200 ? res.body : null;
     },
-    { timeoutMs: 5000, message: `profile of ${registered.user.handle}` },
+    { timeoutMs: 15_000, message: `profile of ${registered.user.handle}` },
   );
   return {
     id: registered.user.id,
