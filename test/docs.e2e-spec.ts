@@ -23,7 +23,8 @@ describe('API documents served by the gateway', () => {
         if (route.url.startsWith('/api/docs')) continue;
         const operation = doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()];
         if (!operation) missing.push(`${name}: ${route.method} ${route.url}`);
-        else if (Object.keys(operation.responses ?? {}).length === 0) missing.push(`${name}: ${route.method} ${route.url} has no responses`);
+        else if (Object.keys(operation.responses ?? {}).length === 0)
+          missing.push(`${name}: ${route.method} ${route.url} has no responses`);
       }
     }
     expect(missing).toEqual([]);

@@ -70,13 +70,19 @@ describe('gateway failover and edge limits', () => {
     await waitFor(() => log.of('feed:post-deleted').length === 3, { message: 'replay after the gateway died' });
     expect(log.of('feed:post-deleted').map((e) => e.postId)).toEqual(lost);
 
-    const typingStopped = await waitFor(() => bobEvents.find((e) => e.name === 'typing'), { timeoutMs: 8000, message: 'isTyping false' });
+    const typingStopped = await waitFor(() => bobEvents.find((e) => e.name === 'typing'), {
+      timeoutMs: 8000,
+      message: 'isTyping false',
+    });
     expect(typingStopped.payload).toEqual({ conversationId, userId: alice.user.id, isTyping: false });
     expect(typingStopped.at - killedAt).toBeLessThan(8000);
 
     // She is back on another gateway, so she never went offline; once she leaves, she does.
     back.close();
-    const offline = await waitFor(() => bobEvents.find((e) => e.name === 'presence'), { timeoutMs: 30_000, message: 'offline' });
+    const offline = await waitFor(() => bobEvents.find((e) => e.name === 'presence'), {
+      timeoutMs: 30_000,
+      message: 'offline',
+    });
     expect(offline.payload).toMatchObject({ userId: alice.user.id, online: false });
   }, 60_000);
 
@@ -121,10 +127,12 @@ describe('gateway failover and edge limits', () => {
     // Behind one declared proxy hop, the client IP it reports is what counts.
     const proxied = apiClient((await extra.addGateway({ API_RATE_LIMIT: '5', TRUST_PROXY: '1' })).url);
     const spread: number[] = [];
-    for (let i = 0; i < 7; i++) spread.push((await proxied.get('/api/feed', { headers: { 'x-forwarded-for': `10.0.1.${i}` } })).status);
+    for (let i = 0; i < 7; i++)
+      spread.push((await proxied.get('/api/feed', { headers: { 'x-forwarded-for': `10.0.1.${i}` } })).status);
     expect(spread).not.toContain(429);
     const same: number[] = [];
-    for (let i = 0; i < 7; i++) same.push((await proxied.get('/api/feed', { headers: { 'x-forwarded-for': '10.0.2.1' } })).status);
+    for (let i = 0; i < 7; i++)
+      same.push((await proxied.get('/api/feed', { headers: { 'x-forwarded-for': '10.0.2.1' } })).status);
     expect(same).toContain(429);
   });
 });

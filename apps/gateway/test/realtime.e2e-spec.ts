@@ -67,7 +67,8 @@ describe('gateway sockets across two instances', () => {
 
     it('checks Origin against ALLOWED_ORIGINS', async () => {
       const user = await registerUser(api);
-      const withOrigin = (origin: string) => handshakeOutcome(gwA, { token: user.accessToken }, { extraHeaders: { origin } });
+      const withOrigin = (origin: string) =>
+        handshakeOutcome(gwA, { token: user.accessToken }, { extraHeaders: { origin } });
       expect(await withOrigin('https://evil.example')).toBe('unauthorized');
       expect(await withOrigin('https://app.plaza.test')).toBe('connected');
     });
@@ -157,7 +158,9 @@ describe('gateway sockets across two instances', () => {
       const user = await registerUser(api);
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        ids.push((await publisher.pushDurable([user.user.id], 'feed:post-deleted', { postId: `p${i}` })).get(user.user.id)!);
+        ids.push(
+          (await publisher.pushDurable([user.user.id], 'feed:post-deleted', { postId: `p${i}` })).get(user.user.id)!,
+        );
       }
       const log = await recording(gwA, { token: user.accessToken, lastEventId: ids[1] });
       await waitFor(() => log.of('feed:post-deleted').length === 3, { message: '3 replayed events' });
@@ -175,8 +178,11 @@ describe('gateway sockets across two instances', () => {
         return log.events;
       };
       // No log at all (the user never had events, or it expired).
-      expect(await syncs('0001000000000000-000000')).toEqual([{ name: 'sync:required', payload: { reason: 'log_expired' } }]);
-      const push = async (postId: string) => (await publisher.pushDurable([user.user.id], 'feed:post-deleted', { postId })).get(user.user.id)!;
+      expect(await syncs('0001000000000000-000000')).toEqual([
+        { name: 'sync:required', payload: { reason: 'log_expired' } },
+      ]);
+      const push = async (postId: string) =>
+        (await publisher.pushDurable([user.user.id], 'feed:post-deleted', { postId })).get(user.user.id)!;
       const seen = await push('seen');
       await push('trimmed');
       await push('kept');
@@ -234,7 +240,10 @@ describe('gateway sockets across two instances', () => {
       const stranger = await registerUser(api);
       const s = await open(gwA, { token: stranger.accessToken });
       const log = recordEvents(b);
-      expect(await emitAck(s, 'typing:start', { conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await emitAck(s, 'typing:start', { conversationId })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
       await sleep(200);
       expect(log.of('typing')).toEqual([]);
     });
@@ -242,7 +251,9 @@ describe('gateway sockets across two instances', () => {
     it('limits typing:start to 5 per second per user, across gateways', async () => {
       const { alice, conversationId, a } = await setup();
       const a2 = await open(gwB, { token: alice.accessToken });
-      const acks = await Promise.all([...Array(8).keys()].map((i) => emitAck(i % 2 ? a : a2, 'typing:start', { conversationId })));
+      const acks = await Promise.all(
+        [...Array(8).keys()].map((i) => emitAck(i % 2 ? a : a2, 'typing:start', { conversationId })),
+      );
       const limited = acks.filter((ack) => ack.ok === false && ack.error.code === 'rate_limited');
       // Two one-second windows may be straddled: at most 10 pass.
       expect(acks.length - limited.length).toBeLessThanOrEqual(10);
@@ -256,11 +267,24 @@ describe('gateway sockets across two instances', () => {
     it('answers malformed payloads with bad_request and keeps the socket open', async () => {
       const user = await registerUser(api);
       const s = await open(gwA, { token: user.accessToken });
-      for (const payload of [null, 'text', 42, [], { conversationId: 'nope' }, { conversationId: randomUUID(), extra: 1 }, { __proto__: { x: 1 }, conversationId: 5 }]) {
+      for (const payload of [
+        null,
+        'text',
+        42,
+        [],
+        { conversationId: 'nope' },
+        { conversationId: randomUUID(), extra: 1 },
+        { __proto__: { x: 1 }, conversationId: 5 },
+      ]) {
         expect(await emitAck(s, 'typing:start', payload)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
       }
-      expect(await emitAck(s, 'message:send', { conversationId: randomUUID(), text: '', clientMsgId: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-      expect(await emitAck(s, 'message:read', { conversationId: randomUUID(), seq: 0 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(
+        await emitAck(s, 'message:send', { conversationId: randomUUID(), text: '', clientMsgId: 'x' }),
+      ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(await emitAck(s, 'message:read', { conversationId: randomUUID(), seq: 0 })).toMatchObject({
+        ok: false,
+        error: { code: 'bad_request' },
+      });
       expect(s.connected).toBe(true);
     });
 
@@ -290,7 +314,9 @@ describe('gateway sockets across two instances', () => {
       const a = await open(gwA, { token: alice.accessToken });
       expect(await online).toEqual({ userId: alice.user.id, online: true, lastSeenAt: null });
 
-      const res = await api.get(`/api/presence?userIds=${alice.user.id},${stranger.user.id}`, { token: bob.accessToken });
+      const res = await api.get(`/api/presence?userIds=${alice.user.id},${stranger.user.id}`, {
+        token: bob.accessToken,
+      });
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([
         { userId: alice.user.id, online: true, lastSeenAt: null },

@@ -30,7 +30,8 @@ export function registerInternalDocs(app: NestFastifyApplication, name: string):
     if (route.prefix) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (route.url.startsWith('/api/') && method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: route.url });
+      if (route.url.startsWith('/api/') && method !== 'HEAD' && method !== 'OPTIONS')
+        routes.push({ method, url: route.url });
     }
   });
   let document: OpenAPIObject | undefined;

@@ -59,11 +59,15 @@ export type ServerToClientEvents = {
 } & { [E in EphemeralEventName]: (payload: EphemeralEvents[E]) => void };
 
 export type SocketErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'rate_limited' | 'internal';
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: { code: SocketErrorCode; message: string } };
+export type Ack<T extends object = object> =
+  ({ ok: true } & T) | { ok: false; error: { code: SocketErrorCode; message: string } };
 
 /** Client → server commands; each takes an ack callback. */
 export interface ClientToServerEvents {
-  'message:send': (p: { conversationId: string; text: string; clientMsgId: string }, ack: (a: Ack<{ message: MessagePayload }>) => void) => void;
+  'message:send': (
+    p: { conversationId: string; text: string; clientMsgId: string },
+    ack: (a: Ack<{ message: MessagePayload }>) => void,
+  ) => void;
   'message:read': (p: { conversationId: string; seq: number }, ack: (a: Ack) => void) => void;
   'typing:start': (p: { conversationId: string }, ack: (a: Ack) => void) => void;
   'typing:stop': (p: { conversationId: string }, ack: (a: Ack) => void) => void;
@@ -78,11 +82,18 @@ export const DURABLE_EVENT_NAMES: readonly DurableEventName[] = [
   'session:revoked',
 ];
 export const EPHEMERAL_EVENT_NAMES: readonly EphemeralEventName[] = ['typing', 'presence', 'sync:required'];
-export const CLIENT_EVENT_NAMES: readonly (keyof ClientToServerEvents)[] = ['message:send', 'message:read', 'typing:start', 'typing:stop'];
+export const CLIENT_EVENT_NAMES: readonly (keyof ClientToServerEvents)[] = [
+  'message:send',
+  'message:read',
+  'typing:start',
+  'typing:stop',
+];
 
 export const userRoom = (userId: string): string => `user:${userId}`;
 
-type Complete<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, L[number]> };
+type Complete<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never]
+  ? unknown
+  : { missing: Exclude<keyof T, L[number]> };
 /** A list of every field of T: the compiler refuses a list that misses one (or names an unknown one). */
 const fieldsOf =
   <T>() =>
@@ -94,16 +105,37 @@ const fieldsOf =
  * from the types above: adding a field to a payload type without listing it here fails to compile.
  */
 export const EVENT_FIELDS = {
-  'message:new': fieldsOf<MessagePayload>()(['id', 'conversationId', 'seq', 'senderId', 'text', 'clientMsgId', 'createdAt']),
+  'message:new': fieldsOf<MessagePayload>()([
+    'id',
+    'conversationId',
+    'seq',
+    'senderId',
+    'text',
+    'clientMsgId',
+    'createdAt',
+  ]),
   'message:read': fieldsOf<DurableEvents['message:read']>()(['conversationId', 'userId', 'seq']),
-  'feed:post': fieldsOf<PostPayload>()(['id', 'author', 'text', 'visibility', 'createdAt', 'commentCount', 'reactionCounts', 'viewerReaction']),
+  'feed:post': fieldsOf<PostPayload>()([
+    'id',
+    'author',
+    'text',
+    'visibility',
+    'createdAt',
+    'commentCount',
+    'reactionCounts',
+    'viewerReaction',
+  ]),
   'feed:post-deleted': fieldsOf<DurableEvents['feed:post-deleted']>()(['postId']),
   notification: fieldsOf<NotificationPayload>()(['id', 'type', 'actor', 'subjectId', 'createdAt', 'read']),
   'session:revoked': fieldsOf<DurableEvents['session:revoked']>()(['sessionId']),
   typing: fieldsOf<EphemeralEvents['typing']>()(['conversationId', 'userId', 'isTyping']),
   presence: fieldsOf<EphemeralEvents['presence']>()(['userId', 'online', 'lastSeenAt']),
   'sync:required': fieldsOf<EphemeralEvents['sync:required']>()(['reason']),
-  'message:send': fieldsOf<Parameters<ClientToServerEvents['message:send']>[0]>()(['conversationId', 'text', 'clientMsgId']),
+  'message:send': fieldsOf<Parameters<ClientToServerEvents['message:send']>[0]>()([
+    'conversationId',
+    'text',
+    'clientMsgId',
+  ]),
   'message:read (client)': fieldsOf<Parameters<ClientToServerEvents['message:read']>[0]>()(['conversationId', 'seq']),
   'typing:start': fieldsOf<Parameters<ClientToServerEvents['typing:start']>[0]>()(['conversationId']),
   'typing:stop': fieldsOf<Parameters<ClientToServerEvents['typing:stop']>[0]>()(['conversationId']),

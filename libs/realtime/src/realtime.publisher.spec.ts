@@ -13,7 +13,8 @@ describe('event ids', () => {
   });
 
   it('refuse anything else', () => {
-    for (const bad of [undefined, null, 42, '', 'abc', '1-2-3', '-1', '1795570464214', { id: 1 }]) expect(streamIdOf(bad)).toBeNull();
+    for (const bad of [undefined, null, 42, '', 'abc', '1-2-3', '-1', '1795570464214', { id: 1 }])
+      expect(streamIdOf(bad)).toBeNull();
   });
 });
 
@@ -31,7 +32,13 @@ describe('RealtimePublisher log retention (real Redis)', () => {
   const seed = async (userId: string, count: number, ageMs: number) => {
     const base = Date.now() - ageMs;
     const pipeline = redis.pipeline();
-    for (let i = 0; i < count; i++) pipeline.xadd(eventLogKey(userId), `${base}-${i}`, 'd', JSON.stringify({ e: 'feed:post-deleted', p: { postId: `old-${i}` } }));
+    for (let i = 0; i < count; i++)
+      pipeline.xadd(
+        eventLogKey(userId),
+        `${base}-${i}`,
+        'd',
+        JSON.stringify({ e: 'feed:post-deleted', p: { postId: `old-${i}` } }),
+      );
     await pipeline.exec();
   };
 
@@ -43,7 +50,9 @@ describe('RealtimePublisher log retention (real Redis)', () => {
     expect(length).toBeGreaterThanOrEqual(1000);
     expect(length).toBeLessThan(1600);
     const newest = await redis.xrevrange(eventLogKey(userId), '+', '-', 'COUNT', 100);
-    expect(newest.map(([, f]) => JSON.parse(f[1]).p.postId)).toEqual([...Array(100).keys()].map((i) => `new-${99 - i}`));
+    expect(newest.map(([, f]) => JSON.parse(f[1]).p.postId)).toEqual(
+      [...Array(100).keys()].map((i) => `new-${99 - i}`),
+    );
     await redis.del(eventLogKey(userId));
   });
 

@@ -10,7 +10,13 @@ import {
   LOG_MIN_AGE_MS,
   LOG_MIN_EVENTS,
 } from './event-log';
-import { type DurableEventName, type DurableEvents, type EphemeralEventName, type EphemeralEvents, userRoom } from './realtime-events';
+import {
+  type DurableEventName,
+  type DurableEvents,
+  type EphemeralEventName,
+  type EphemeralEvents,
+  userRoom,
+} from './realtime-events';
 
 /** What the log stores per entry: the event, its payload, and the session it targets if any. */
 export interface LoggedEvent {
@@ -58,7 +64,9 @@ export class RealtimePublisher {
     if (!unique.length) return new Map();
     const logged: LoggedEvent = { e: event, p: payload, ...(options.sessionId ? { s: options.sessionId } : {}) };
     const entry = JSON.stringify(logged);
-    const pipeline = this.redis.pipeline() as unknown as RedisWithScript & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.redis.pipeline() as unknown as RedisWithScript & {
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
     for (const userId of unique) {
       const room = options.sessionId ? `session:${options.sessionId}` : userRoom(userId);
       const message = encode([

@@ -12,8 +12,11 @@ export async function connectUsers(api: ApiClient, a: Party, b: Party): Promise<
     throw new Error(`connection request answered ${requested.status}: ${JSON.stringify(requested.body)}`);
   }
   if (requested.status === 201) {
-    const accepted = await api.post(`/api/connections/requests/${requested.body.id}/accept`, undefined, { token: b.token });
-    if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
+    const accepted = await api.post(`/api/connections/requests/${requested.body.id}/accept`, undefined, {
+      token: b.token,
+    });
+    if (accepted.status !== 200)
+      throw new Error(`accept answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
   }
 }
 
@@ -24,8 +27,18 @@ export async function blockUser(api: ApiClient, blocker: Party, blockedId: strin
 }
 
 /** Opens (or finds) a conversation and returns its id; throws unless 200/201. */
-export async function openConversation(api: ApiClient, caller: Party, memberIds: string[], title?: string): Promise<string> {
-  const res = await api.post<{ id: string }>('/api/conversations', { memberIds, ...(title ? { title } : {}) }, { token: caller.token });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`POST /api/conversations answered ${res.status}: ${JSON.stringify(res.body)}`);
+export async function openConversation(
+  api: ApiClient,
+  caller: Party,
+  memberIds: string[],
+  title?: string,
+): Promise<string> {
+  const res = await api.post<{ id: string }>(
+    '/api/conversations',
+    { memberIds, ...(title ? { title } : {}) },
+    { token: caller.token },
+  );
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`POST /api/conversations answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.id;
 }

@@ -11,7 +11,14 @@ export async function connectSocket(
   auth: Record<string, unknown>,
   options: Partial<ManagerOptions & SocketOptions> = {},
 ): Promise<Socket> {
-  const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000, ...options });
+  const socket = io(url, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 5000,
+    ...options,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
@@ -26,7 +33,14 @@ export async function connectRecording(
   url: string,
   auth: Record<string, unknown>,
 ): Promise<{ socket: Socket; log: ReturnType<typeof recordEvents> }> {
-  const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000, autoConnect: false });
+  const socket = io(url, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 5000,
+    autoConnect: false,
+  });
   const log = recordEvents(socket);
   socket.connect();
   await new Promise<void>((resolve, reject) => {
@@ -37,7 +51,11 @@ export async function connectRecording(
 }
 
 /** The handshake error message, or 'connected' when it went through. */
-export async function handshakeOutcome(url: string, auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<string> {
+export async function handshakeOutcome(
+  url: string,
+  auth: Record<string, unknown>,
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<string> {
   try {
     const socket = await connectSocket(url, auth, options);
     socket.close();
@@ -48,7 +66,10 @@ export async function handshakeOutcome(url: string, auth: Record<string, unknown
 }
 
 /** Records every event a socket receives, in order, for later assertions. */
-export function recordEvents(socket: Socket): { events: { name: string; payload: any }[]; of: (name: string) => any[] } {
+export function recordEvents(socket: Socket): {
+  events: { name: string; payload: any }[];
+  of: (name: string) => any[];
+} {
   const events: { name: string; payload: any }[] = [];
   socket.onAny((name: string, payload: unknown) => events.push({ name, payload }));
   return { events, of: (name) => events.filter((e) => e.name === name).map((e) => e.payload) };

@@ -29,7 +29,9 @@ export class ApiDocsService {
     const missing: string[] = [];
     for (const name of Object.keys(UPSTREAM_PREFIXES) as DomainApp[]) {
       try {
-        const res = await fetch(`${upstreamUrl(this.config, name)}/internal/openapi.json`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`${upstreamUrl(this.config, name)}/internal/openapi.json`, {
+          signal: AbortSignal.timeout(2000),
+        });
         if (!res.ok) throw new Error(`status ${res.status}`);
         const prefix = name[0].toUpperCase() + name.slice(1);
         const doc = JSON.parse(
@@ -39,7 +41,8 @@ export class ApiDocsService {
         for (const [schema, value] of Object.entries(doc.components?.schemas ?? {})) {
           merged.components.schemas[`${prefix}${schema}`] = value;
         }
-        for (const tag of doc.tags ?? []) if (!merged.tags?.some((t) => t.name === tag.name)) (merged.tags ??= []).push(tag);
+        for (const tag of doc.tags ?? [])
+          if (!merged.tags?.some((t) => t.name === tag.name)) (merged.tags ??= []).push(tag);
       } catch (err) {
         missing.push(name);
         this.logger.warn(`no OpenAPI document from ${name}: ${(err as Error).message}`);

@@ -12,7 +12,12 @@ const WINDOW_SECONDS = 60;
  * token's signature is checked locally (no Redis read) only to pick the key; the owning app still
  * authenticates the request in full.
  */
-export function registerApiRateLimit(fastify: FastifyInstance, config: PlazaConfig, redis: Redis, tokens: AccessTokenService): void {
+export function registerApiRateLimit(
+  fastify: FastifyInstance,
+  config: PlazaConfig,
+  redis: Redis,
+  tokens: AccessTokenService,
+): void {
   fastify.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
     let subject = `ip:${req.ip}`;
@@ -29,7 +34,11 @@ export function registerApiRateLimit(fastify: FastifyInstance, config: PlazaConf
     const key = `rl:api:${subject}:${window}`;
     let count: number;
     try {
-      const results = await redis.multi().incr(key).expire(key, WINDOW_SECONDS + 1).exec();
+      const results = await redis
+        .multi()
+        .incr(key)
+        .expire(key, WINDOW_SECONDS + 1)
+        .exec();
       count = Number(results?.[0]?.[1] ?? 0);
     } catch {
       // Redis down: the apps answer for themselves (503 where they need Redis); do not block here.

@@ -5,7 +5,15 @@ import { Pool } from 'undici';
 import { upstreamUrl } from '../proxy/upstream-routes';
 import { AckError } from './socket-ack';
 
-const CODES: Record<number, SocketErrorCode> = { 400: 'bad_request', 401: 'forbidden', 403: 'forbidden', 404: 'not_found', 409: 'bad_request', 413: 'bad_request', 429: 'rate_limited' };
+const CODES: Record<number, SocketErrorCode> = {
+  400: 'bad_request',
+  401: 'forbidden',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'bad_request',
+  413: 'bad_request',
+  429: 'rate_limited',
+};
 
 /**
  * Socket commands owned by a domain app go to that app's REST API with the caller's token, over a
@@ -32,7 +40,11 @@ export class CommandForwarder implements OnApplicationShutdown {
       const res = await this.messaging.request({
         method: 'POST',
         path,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-plaza-client-ip': clientIp },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'x-plaza-client-ip': clientIp,
+        },
         body: JSON.stringify(body),
       });
       statusCode = res.statusCode;
@@ -44,7 +56,10 @@ export class CommandForwarder implements OnApplicationShutdown {
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (statusCode < 300) return parsed as T;
     const message = (parsed as { message?: string | string[] } | undefined)?.message;
-    throw new AckError(CODES[statusCode] ?? 'internal', Array.isArray(message) ? message.join('; ') : (message ?? 'Request failed'));
+    throw new AckError(
+      CODES[statusCode] ?? 'internal',
+      Array.isArray(message) ? message.join('; ') : (message ?? 'Request failed'),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -16,11 +16,34 @@ export class GatewayMetrics {
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
     this.sockets = new Gauge({ name: 'plaza_gateway_sockets', help: 'Connected sockets on this instance', registers });
-    this.eventsIn = new Counter({ name: 'plaza_gateway_events_in_total', help: 'Client events received', labelNames: ['event'], registers });
-    this.eventsOut = new Counter({ name: 'plaza_gateway_events_out_total', help: 'Events emitted by this gateway', labelNames: ['event'], registers });
-    this.handshakeFailures = new Counter({ name: 'plaza_gateway_handshake_failures_total', help: 'Refused handshakes', labelNames: ['reason'], registers });
-    this.replayed = new Counter({ name: 'plaza_gateway_replayed_events_total', help: 'Durable events replayed on reconnect', registers });
-    this.syncRequired = new Counter({ name: 'plaza_gateway_sync_required_total', help: 'Reconnects too old to replay', registers });
+    this.eventsIn = new Counter({
+      name: 'plaza_gateway_events_in_total',
+      help: 'Client events received',
+      labelNames: ['event'],
+      registers,
+    });
+    this.eventsOut = new Counter({
+      name: 'plaza_gateway_events_out_total',
+      help: 'Events emitted by this gateway',
+      labelNames: ['event'],
+      registers,
+    });
+    this.handshakeFailures = new Counter({
+      name: 'plaza_gateway_handshake_failures_total',
+      help: 'Refused handshakes',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.replayed = new Counter({
+      name: 'plaza_gateway_replayed_events_total',
+      help: 'Durable events replayed on reconnect',
+      registers,
+    });
+    this.syncRequired = new Counter({
+      name: 'plaza_gateway_sync_required_total',
+      help: 'Reconnects too old to replay',
+      registers,
+    });
     this.commandDuration = new Histogram({
       name: 'plaza_gateway_command_duration_seconds',
       help: 'Client command to ack, by event and outcome',

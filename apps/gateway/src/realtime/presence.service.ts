@@ -21,7 +21,16 @@ if left == 0 then redis.call('SET', KEYS[3], ARGV[3], 'EX', 2592000) end
 return left
 `;
 
-type PresenceRedis = Redis & { plazaPresenceLeave(hash: string, users: string, lastSeen: string, instance: string, userId: string, now: string): Promise<number> };
+type PresenceRedis = Redis & {
+  plazaPresenceLeave(
+    hash: string,
+    users: string,
+    lastSeen: string,
+    instance: string,
+    userId: string,
+    now: string,
+  ): Promise<number>;
+};
 
 /**
  * Who is online across every gateway. Each instance holds a per-user hash field while it has a
@@ -104,12 +113,23 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async leave(instance: string, userId: string, at: Date): Promise<void> {
-    const left = await this.redis.plazaPresenceLeave(presenceKey(userId), usersKey(instance), lastSeenKey(userId), instance, userId, at.toISOString());
+    const left = await this.redis.plazaPresenceLeave(
+      presenceKey(userId),
+      usersKey(instance),
+      lastSeenKey(userId),
+      instance,
+      userId,
+      at.toISOString(),
+    );
     if (Number(left) === 0) await this.announce(userId, { userId, online: false, lastSeenAt: at.toISOString() });
   }
 
   private async heartbeat(): Promise<void> {
-    await this.redis.multi().set(aliveKey(this.instanceId), '1', 'PX', ALIVE_TTL_MS).sadd(INSTANCES, this.instanceId).exec();
+    await this.redis
+      .multi()
+      .set(aliveKey(this.instanceId), '1', 'PX', ALIVE_TTL_MS)
+      .sadd(INSTANCES, this.instanceId)
+      .exec();
   }
 
   /** One live instance (whoever wins the lock) takes a dead instance's users offline. */

@@ -53,10 +53,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.presence.attach(server);
     this.typing.attach(server);
     server.use((socket, next) => {
-      this.authenticate(socket as PlazaSocket).then(
+      this.authenticate(socket).then(
         () => next(),
         (err: unknown) => {
-          const reason = err instanceof UnauthenticatedError ? err.reason : err instanceof Error ? err.message : 'error';
+          const reason =
+            err instanceof UnauthenticatedError ? err.reason : err instanceof Error ? err.message : 'error';
           this.metrics.handshakeFailures.inc({ reason: reason.split(':')[0].slice(0, 40) });
           next(new Error('unauthorized'));
         },
@@ -106,7 +107,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('message:send')
-  async onSend(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack<{ message: MessagePayload }>> {
+  async onSend(
+    @ConnectedSocket() socket: PlazaSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ message: MessagePayload }>> {
     return this.command('message:send', async () => {
       const dto = await validatePayload(SendMessageDto, body);
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
@@ -126,7 +130,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onRead(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('message:read', async () => {
       const dto = await validatePayload(ReadMessageDto, body);
-      await this.forwarder.postToMessaging(`/api/conversations/${dto.conversationId}/read`, await this.bearer(socket), { seq: dto.seq }, socket.handshake.address);
+      await this.forwarder.postToMessaging(
+        `/api/conversations/${dto.conversationId}/read`,
+        await this.bearer(socket),
+        { seq: dto.seq },
+        socket.handshake.address,
+      );
       return {};
     });
   }
@@ -161,11 +170,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     } catch (err) {
       if (err instanceof AckError) {
         outcome = err.code;
-        return ackError(err.code, err.message) as Ack<T>;
+        return ackError(err.code, err.message);
       }
       outcome = 'internal';
       this.logger.error(`${event} failed: ${(err as Error).stack ?? String(err)}`);
-      return ackError('internal', 'Something went wrong, retry shortly') as Ack<T>;
+      return ackError('internal', 'Something went wrong, retry shortly');
     } finally {
       this.metrics.commandDuration.observe({ event, outcome }, (performance.now() - started) / 1000);
     }

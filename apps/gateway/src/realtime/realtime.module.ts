@@ -10,6 +10,14 @@ import { TypingService } from './typing.service';
 
 @Module({
   controllers: [PresenceController],
-  providers: [RealtimeGateway, ReplayService, PresenceService, TypingService, CommandForwarder, SocketRateLimiter, GatewayMetrics],
+  providers: [
+    RealtimeGateway,
+    ReplayService,
+    PresenceService,
+    TypingService,
+    CommandForwarder,
+    SocketRateLimiter,
+    GatewayMetrics,
+  ],
 })
 export class RealtimeModule {}

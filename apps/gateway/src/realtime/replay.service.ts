@@ -37,7 +37,8 @@ export class ReplayService {
     let lastDelivered: string | null = null;
     try {
       await socket.join(rooms);
-      const send = (event: string, payload: object) => write(client.encoder.encode({ type: 2, data: [event, payload], nsp: '/' }), {});
+      const send = (event: string, payload: object) =>
+        write(client.encoder.encode({ type: 2, data: [event, payload], nsp: '/' }), {});
       lastDelivered = await this.replay(socket, lastEventId, send);
     } finally {
       // Synchronous from here on: nothing can be written between the flush and the restore.
@@ -50,7 +51,11 @@ export class ReplayService {
   }
 
   /** Sends every logged event after `lastEventId`; returns the last stream id covered, or null. */
-  private async replay(socket: PlazaSocket, lastEventId: unknown, send: (event: string, payload: object) => void): Promise<string | null> {
+  private async replay(
+    socket: PlazaSocket,
+    lastEventId: unknown,
+    send: (event: string, payload: object) => void,
+  ): Promise<string | null> {
     const from = streamIdOf(lastEventId);
     const key = eventLogKey(socket.data.userId);
     const syncRequired = (reason: string) => {

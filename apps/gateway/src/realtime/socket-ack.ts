@@ -21,7 +21,9 @@ export async function validatePayload<T extends object>(dto: new () => T, payloa
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) {
-    const messages = errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
+    const messages = errors.flatMap((e) =>
+      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+    );
     throw new AckError('bad_request', messages.join('; '));
   }
   return instance;

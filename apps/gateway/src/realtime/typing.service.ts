@@ -46,8 +46,14 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   async start(userId: string, conversationId: string): Promise<void> {
     // Rate limit and membership in one round trip.
     const limitKey = this.limiter.key('typing:start', userId);
-    const results = await this.redis.multi().incr(limitKey).pexpire(limitKey, 2000).smembers(conversationMembersKey(conversationId)).exec();
-    if (Number(results?.[0]?.[1]) > SOCKET_LIMITS['typing:start']) throw new AckError('rate_limited', 'typing:start is limited to 5 per second');
+    const results = await this.redis
+      .multi()
+      .incr(limitKey)
+      .pexpire(limitKey, 2000)
+      .smembers(conversationMembersKey(conversationId))
+      .exec();
+    if (Number(results?.[0]?.[1]) > SOCKET_LIMITS['typing:start'])
+      throw new AckError('rate_limited', 'typing:start is limited to 5 per second');
     const members = (results?.[2]?.[1] as string[] | undefined) ?? [];
     if (!members.includes(userId)) throw new AckError('not_found', 'Conversation not found');
     await this.store.start(conversationId, userId);
