@@ -1,13 +1,15 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConversationMembers } from '@plaza/realtime';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConversationMembers, conversationMembersKey } from '@plaza/realtime';
+import { REDIS, type Redis } from '@plaza/redis';
 import { ConversationsRepository } from './conversations.repository';
 
 const PAGE = 500;
 
 /**
  * Redis keeps nothing on disk, so the membership sets the gateway reads for typing may be gone
- * after a Redis restart. At start-up messaging writes them again from PostgreSQL, page by page,
- * in the background (membership changes made meanwhile write their own sets after commit).
+ * after a Redis restart. At start-up messaging writes the missing ones again from PostgreSQL,
+ * page by page, in the background. Sets that exist are left alone: membership changes keep them
+ * current after each commit, and rewriting them from an older read could undo a concurrent leave.
  */
 @Injectable()
 export class ConversationMembersSync implements OnApplicationBootstrap {
@@ -16,20 +18,34 @@ export class ConversationMembersSync implements OnApplicationBootstrap {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly members: ConversationMembers,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.resync().catch((err: unknown) => this.logger.warn(`conversation member sets not rebuilt: ${String(err)}`));
+    this.restoreMissing().then(
+      (restored) => {
+        if (restored) this.logger.log(`restored ${restored} conversation member sets in Redis`);
+      },
+      (err: unknown) => this.logger.warn(`conversation member sets not restored: ${String(err)}`),
+    );
   }
 
-  async resync(): Promise<number> {
+  /** Returns how many sets were written. */
+  async restoreMissing(): Promise<number> {
     let after: string | null = null;
-    let count = 0;
+    let restored = 0;
     for (;;) {
       const page = await this.conversations.membershipPage(after, PAGE);
-      for (const { conversationId, memberIds } of page) await this.members.set(conversationId, memberIds);
-      count += page.length;
-      if (page.length < PAGE) return count;
+      const pipeline = this.redis.pipeline();
+      for (const { conversationId } of page) pipeline.exists(conversationMembersKey(conversationId));
+      const exists = (await pipeline.exec()) ?? [];
+      for (const [i, { conversationId, memberIds }] of page.entries()) {
+        if (Number(exists[i]?.[1]) === 0 && memberIds.length) {
+          await this.members.set(conversationId, memberIds);
+          restored++;
+        }
+      }
+      if (page.length < PAGE) return restored;
       after = page[page.length - 1].conversationId;
     }
   }
