@@ -1,3 +1,4 @@
+import '@plaza/tracing'; // first: it can instrument http, undici, pg and ioredis only before they load
 import { loadConfigOrExit } from '@plaza/config';
 import { bootstrap } from '@plaza/http';
 import { AppModule } from './app.module';

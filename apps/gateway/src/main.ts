@@ -1,3 +1,4 @@
+import '@plaza/tracing'; // first: it can instrument http, undici, pg and ioredis only before they load
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { loadConfigOrExit } from '@plaza/config';

@@ -78,4 +78,6 @@ export interface DomainEvent<N extends EventName = EventName> {
   /** ISO-8601, the time of the publishing transaction; use it to order updates of one entity. */
   occurredAt: string;
   payload: EventPayload<N>;
+  /** W3C trace context (`traceparent`, `tracestate`) of the publishing request, when traced. */
+  trace?: Record<string, string>;
 }

@@ -1,4 +1,5 @@
 import { type DomainEvent, isEventName } from './event-catalogue';
+import { takeTraceContext } from './event-tracing';
 
 /** Flat XADD field list; the payload stays JSON so that entries are readable with redis-cli. */
 export function encodeEvent(event: DomainEvent): string[] {
@@ -29,12 +30,15 @@ export function decodeEvent(fields: readonly string[]): DomainEvent {
   const f = fieldsToRecord(fields);
   if (!f.id || !f.name || !f.payload) throw new Error('malformed entry: id, name and payload are required');
   if (!isEventName(f.name)) throw new Error(`unknown event name "${f.name}"`);
+  const payload = JSON.parse(f.payload) as DomainEvent['payload'];
+  const trace = takeTraceContext(payload);
   return {
     id: f.id,
     name: f.name,
     version: Number(f.v ?? 1),
     source: f.source ?? '',
     occurredAt: f.at ?? '',
-    payload: JSON.parse(f.payload) as DomainEvent['payload'],
+    payload,
+    ...(trace && { trace }),
   };
 }

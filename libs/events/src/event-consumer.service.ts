@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent } from './event-codec';
 import { type DomainEvent, EVENT_CATALOGUE, type EventName } from './event-catalogue';
+import { inEventSpan } from './event-tracing';
 import type { EventsMetrics, StreamGroupStats } from './events.metrics';
 import type { EventsOptions } from './events.options';
 import { deadLetterKey, errorsKey, streamKey } from './stream-keys';
@@ -323,7 +324,9 @@ export class EventConsumer {
           const started = performance.now();
           if (!single) await manager.query('SAVEPOINT plaza_event');
           try {
-            for (const handler of this.handlers.get(event.name) ?? []) await handler.fn(event as never, manager);
+            await inEventSpan(event, group, async () => {
+              for (const handler of this.handlers.get(event.name) ?? []) await handler.fn(event as never, manager);
+            });
             // Last, so that a slow handler holds no lock a concurrent delivery of the same event would wait on.
             const inserted = await manager.query<unknown[]>(
               `INSERT INTO ${this.processedTable} (consumer_group, event_id, event_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EVENT_CATALOGUE, type EventName, type EventPayload } from './event-catalogue';
+import { activeTraceContext, TRACE_KEY } from './event-tracing';
 
 export interface OutboxTarget {
   app: string;
@@ -34,6 +35,8 @@ export class OutboxService {
     const params: unknown[] = [];
     const rows: string[] = [];
     const ids: string[] = [];
+    // Consumers continue the publishing request's trace (see event-tracing.ts).
+    const trace = activeTraceContext();
     for (const event of events) {
       const definition = EVENT_CATALOGUE[event.name];
       if (definition.source !== this.target.app) {
@@ -43,7 +46,12 @@ export class OutboxService {
       ids.push(id);
       const n = params.length;
       rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb)`);
-      params.push(id, event.name, definition.version, JSON.stringify(event.payload));
+      params.push(
+        id,
+        event.name,
+        definition.version,
+        JSON.stringify(trace ? { ...event.payload, [TRACE_KEY]: trace } : event.payload),
+      );
     }
     await manager.query(`INSERT INTO ${this.table} (id, name, version, payload) VALUES ${rows.join(', ')}`, params);
     return ids;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { type INestApplication, Logger, ValidationPipe } from '@nestjs/common';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type PlazaConfig } from '@plaza/config';
@@ -7,7 +8,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { MetricsRegistry } from './metrics';
 import { registerInternalDocs } from './openapi';
-import { requestId } from './logger.options';
+import { type LoggedRequest, requestId } from './logger.options';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -53,6 +54,11 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // For the request's log line, which only sees the raw request (see logger.options.ts).
+    const raw: LoggedRequest = req.raw;
+    raw.route = req.routeOptions.url ?? 'unmatched';
+    const span = trace.getActiveSpan()?.spanContext();
+    if (span && isSpanContextValid(span)) raw.traceId = span.traceId;
   });
   const metrics = app.get(MetricsRegistry);
   fastify.addHook('onResponse', async (req, reply) => {

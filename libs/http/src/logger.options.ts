@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { PlazaConfig } from '@plaza/config';
 
+/** What the app notes on the raw request for its log line: the auth guard the user, the onRequest hook the rest. */
+export type LoggedRequest = IncomingMessage & { route?: string; traceId?: string; user?: { id?: string } };
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** A caller-supplied request id is kept (so the gateway and the app log the same one) when sane. */
@@ -35,9 +38,10 @@ export function loggerOptions(app: string, config: PlazaConfig): Params {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      // Called when the request starts and again for its final line, when all of these are known.
       customProps: (req) => {
-        const user = (req as IncomingMessage & { user?: { id?: string } }).user;
-        return user?.id ? { userId: user.id } : {};
+        const { route, traceId, user } = req as LoggedRequest;
+        return { ...(route && { route }), ...(user?.id && { userId: user.id }), ...(traceId && { traceId }) };
       },
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
     },

@@ -8,6 +8,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { type Ack, type MessagePayload, userRoom } from '@plaza/realtime';
 import { ACCESS_VERIFIER } from '@plaza/rbac';
@@ -25,6 +26,8 @@ import { AckError, ackError, validatePayload } from './socket-ack';
 import type { PlazaServer, PlazaSocket } from './socket-data';
 import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
+
+const tracer = trace.getTracer('plaza-gateway');
 
 /**
  * The socket side of the gateway. The handshake is authenticated in socket.io middleware (Nest
@@ -160,24 +163,35 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
   }
 
-  /** Runs one command: every failure becomes an error ack, never a thrown "Internal server error". */
+  /**
+   * Runs one command: every failure becomes an error ack, never a thrown "Internal server error".
+   * Each command is the root of its own trace; the forward to the owning app runs inside its span,
+   * so the app's request continues that trace.
+   */
   private async command<T extends object>(event: string, run: () => Promise<T>): Promise<Ack<T>> {
-    const started = performance.now();
-    this.metrics.eventsIn.inc({ event });
-    let outcome = 'ok';
-    try {
-      return { ok: true, ...(await run()) };
-    } catch (err) {
-      if (err instanceof AckError) {
-        outcome = err.code;
-        return ackError(err.code, err.message);
+    const options = { kind: SpanKind.SERVER, root: true, attributes: { 'plaza.socket.event': event } };
+    return tracer.startActiveSpan(`socket ${event}`, options, async (span): Promise<Ack<T>> => {
+      const started = performance.now();
+      this.metrics.eventsIn.inc({ event });
+      let outcome = 'ok';
+      try {
+        return { ok: true as const, ...(await run()) };
+      } catch (err) {
+        if (err instanceof AckError) {
+          outcome = err.code;
+          return ackError(err.code, err.message);
+        }
+        outcome = 'internal';
+        span.recordException(err as Error);
+        this.logger.error(`${event} failed: ${(err as Error).stack ?? String(err)}`);
+        return ackError('internal', 'Something went wrong, retry shortly');
+      } finally {
+        this.metrics.commandDuration.observe({ event, outcome }, (performance.now() - started) / 1000);
+        span.setAttribute('plaza.socket.outcome', outcome);
+        if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        span.end();
       }
-      outcome = 'internal';
-      this.logger.error(`${event} failed: ${(err as Error).stack ?? String(err)}`);
-      return ackError('internal', 'Something went wrong, retry shortly');
-    } finally {
-      this.metrics.commandDuration.observe({ event, outcome }, (performance.now() - started) / 1000);
-    }
+    });
   }
 
   /**
