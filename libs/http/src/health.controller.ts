@@ -1,9 +1,12 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { HealthRegistry } from './health.registry';
 
 @ApiExcludeController()
+// Probes are not clients: a rate limit (whose storage is Redis) must never hide what is down.
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
