@@ -302,7 +302,7 @@ async function main() {
       loadavgAtStart: os.loadavg().map((v) => +v.toFixed(2)),
       totalMemMB: Math.round(os.totalmem() / 2 ** 20),
     },
-    conditions: { ...cfg, phases: [...cfg.phases] },
+    conditions: { ...cfg, phases: [...cfg.phases], altDist: process.env.BENCH_ALT_DIST },
   };
 
   try {
@@ -365,8 +365,12 @@ async function main() {
       u.pathname = `/${Number(u.pathname.slice(1) || 0) + offset}`;
       return u.toString();
     };
-    const redisUrls = { classic: dbUrlOf(0), sharded: dbUrlOf(1) };
-    const redis = { classic: new Redis(redisUrls.classic), sharded: new Redis(redisUrls.sharded) };
+    const redisUrls = { classic: dbUrlOf(0), sharded: dbUrlOf(1), alt: dbUrlOf(2) };
+    const redis = {
+      classic: new Redis(redisUrls.classic),
+      sharded: new Redis(redisUrls.sharded),
+      alt: new Redis(redisUrls.alt),
+    };
     cleanups.push(async () => {
       for (const r of Object.values(redis)) {
         if (process.env.BENCH_REDIS_URL) await deleteBenchKeys(r);
@@ -444,6 +448,17 @@ async function main() {
         redis: redis.sharded,
         pairs: await makePairs(redis.sharded, await mint(redis.sharded, cfg.clients)),
       });
+    // A/B experiments: BENCH_ALT_DIST=<a copy of dist/ inside the repo> adds a fourth system, the
+    // classic gateway pair run from that copy, interleaved with the others.
+    const altDist = process.env.BENCH_ALT_DIST;
+    if (altDist)
+      systems.push({
+        name: 'alt',
+        mode: 'product',
+        redis: redis.alt,
+        dist: altDist,
+        pairs: await makePairs(redis.alt, await mint(redis.alt, cfg.clients)),
+      });
     const memUsers = cfg.phases.has('memory') ? await mint(redis.classic, cfg.memSockets) : [];
     const [replayUser] = await mint(redis.classic, 1);
     log(`minted sessions and conversations in ${Math.round(performance.now() - t0)} ms`);
@@ -482,10 +497,10 @@ async function main() {
       API_RATE_LIMIT: '100000000',
       ...extra,
     });
-    async function startGateway(redisUrl, extra) {
+    async function startGateway(redisUrl, extra, distDir = `${ROOT}dist`) {
       const env = await gatewayEnv(redisUrl, extra);
       const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const child = spawn(process.execPath, [...GC_ON_SIGNAL, ...nodeArgs, `${ROOT}dist/apps/gateway/src/main.js`], {
+      const child = spawn(process.execPath, [...GC_ON_SIGNAL, ...nodeArgs, `${distDir}/apps/gateway/src/main.js`], {
         cwd: ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -539,7 +554,10 @@ async function main() {
       if (sys.name === 'bare') sys.servers = [await startBare(), await startBare()];
       else {
         const extra = sys.name === 'sharded' ? { SOCKET_ADAPTER: 'sharded' } : {};
-        sys.servers = [await startGateway(redisUrls[sys.name], extra), await startGateway(redisUrls[sys.name], extra)];
+        sys.servers = [
+          await startGateway(redisUrls[sys.name], extra, sys.dist),
+          await startGateway(redisUrls[sys.name], extra, sys.dist),
+        ];
       }
       const conn = await Promise.all(
         gens.map((g, i) =>
@@ -587,10 +605,12 @@ async function main() {
       const seeded = await seedRateLimit(sys, rate, durationMs);
       const pids = sys.servers.map((s) => s.child.pid);
       const cpu0 = pids.map(cpuMs);
+      const io0 = pids.map(ioSyscalls);
       const res = await Promise.all(
         gens.map((g) => g.call({ cmd: 'run', system: sys.name, rate: rate / gens.length, durationMs })),
       );
       const cpu1 = pids.map(cpuMs);
+      const io1 = pids.map(ioSyscalls);
       const lat = res.flatMap((r) => r.lat);
       const lag = res.flatMap((r) => r.lag);
       const sent = res.reduce((s, r) => s + r.sent, 0);
@@ -606,16 +626,17 @@ async function main() {
         lag,
         sendMs: Math.max(...res.map((r) => r.sendMs)),
         cpuMs: cpu1.reduce((a, b, i) => a + b - cpu0[i], 0),
+        syscalls: io1.reduce((a, b, i) => a + b - io0[i], 0),
         seeded,
       });
       if (!quiet)
         log(
-          `${sys.name} ${rate}/s: p50 ${s.p50} p99 ${s.p99} ms, lost ${s.lost}, errors ${JSON.stringify(errors)}, send lag p99 ${s.sendLagP99} ms, server CPU ${s.serverCpuMsPer1k} ms/1k → ${s.pass ? 'ok' : 'FAIL'}`,
+          `${sys.name} ${rate}/s: p50 ${s.p50} p99 ${s.p99} ms, lost ${s.lost}, errors ${JSON.stringify(errors)}, send lag p99 ${s.sendLagP99} ms, server CPU ${s.serverCpuMsPer1k} ms/1k, ${s.serverIoSyscallsPerEvent} read/write syscalls/event → ${s.pass ? 'ok' : 'FAIL'}`,
         );
       await sleep(300);
       return { s, lat, lag };
     };
-    const summarize = ({ offered, sent, received, errors, lat, lag, sendMs, cpuMs: cpu, seeded }) => {
+    const summarize = ({ offered, sent, received, errors, lat, lag, sendMs, cpuMs: cpu, syscalls, seeded }) => {
       lat = [...lat].sort((a, b) => a - b);
       lag = [...lag].sort((a, b) => a - b);
       const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
@@ -632,6 +653,8 @@ async function main() {
         max: lat.length ? lat[lat.length - 1] : null,
         sendLagP99: pct(lag, 99),
         serverCpuMsPer1k: sent ? +((cpu / sent) * 1000).toFixed(1) : null,
+        // read/write-family system calls of both servers (/proc/<pid>/io syscr + syscw) per event.
+        serverIoSyscallsPerEvent: sent ? +(syscalls / sent).toFixed(2) : null,
         ...(seeded ? { rateLimitCountersSeeded: true } : {}),
       };
       s.pass =
@@ -658,6 +681,7 @@ async function main() {
           lag: runs.flatMap((r) => r.lag),
           sendMs: runs.reduce((a, r) => a + (r.s.sent / r.s.achieved) * 1000, 0),
           cpuMs: runs.reduce((a, r) => a + (r.s.serverCpuMsPer1k * r.s.sent) / 1000, 0),
+          syscalls: runs.reduce((a, r) => a + r.s.serverIoSyscallsPerEvent * r.s.sent, 0),
         });
         sys.result.at1k = { ...merged, rounds: runs.map((r) => ({ p50: r.s.p50, p99: r.s.p99 })) };
         sys.result.steps = [];
@@ -948,6 +972,16 @@ function rpc(child) {
   };
 }
 
+/** read + write system calls made so far by a process (/proc/<pid>/io). */
+function ioSyscalls(pid) {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return Number(/syscr: (\d+)/.exec(io)[1]) + Number(/syscw: (\d+)/.exec(io)[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU time (user + system) of a process, in ms. */
 function cpuMs(pid) {
   try {
@@ -1016,14 +1050,15 @@ function markdown(r) {
   const row = (name, t) => {
     if (!t) return;
     rows.push(
-      `| ${name} | ${t.at1k.p50} | ${t.at1k.p99} | ${t.maxSustained.toLocaleString('en-US')} (${t.maxSustainedBound}) | ${t.at1k.serverCpuMsPer1k} |`,
+      `| ${name} | ${t.at1k.p50} | ${t.at1k.p99} | ${t.maxSustained.toLocaleString('en-US')} (${t.maxSustainedBound}) | ${t.at1k.serverCpuMsPer1k} | ${t.at1k.serverIoSyscallsPerEvent} |`,
     );
   };
   row('bare socket.io + classic Redis adapter', r.bare);
   row('gateway, classic adapter (default)', r.product);
   row('gateway, sharded adapter (dynamic)', r.sharded);
-  let md = `| path | p50 @1k/s (ms) | p99 @1k/s (ms) | max rate at p99 ≤ 50 ms (events/s) | server CPU ms per 1k events @1k/s |\n|---|---|---|---|---|\n${rows.join('\n')}\n`;
-  for (const t of [r.bare, r.product, r.sharded].filter(Boolean)) {
+  row(`gateway from BENCH_ALT_DIST (${r.conditions.altDist})`, r.alt);
+  let md = `| path | p50 @1k/s (ms) | p99 @1k/s (ms) | max rate at p99 ≤ 50 ms (events/s) | server CPU ms per 1k events @1k/s | server read/write syscalls per event @1k/s |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`;
+  for (const t of [r.bare, r.product, r.sharded, r.alt].filter(Boolean)) {
     md += `\n${t.label} steps: ${t.steps.map((s) => `${s.offered}/s p99 ${s.p99} ms${s.lost ? ` lost ${s.lost}` : ''}${Object.keys(s.errors).length ? ` errors ${JSON.stringify(s.errors)}` : ''} ${s.retry ? ' (retry)' : ''} ${s.pass ? '✓' : '✗'}`).join(' · ')}`;
   }
   if (r.memory) {
