@@ -31,7 +31,6 @@ function otlpExporter(env: NodeJS.ProcessEnv): SpanExporter {
 function exporterFor(name: string, env: NodeJS.ProcessEnv): SpanExporter | undefined {
   if (name === 'otlp') return otlpExporter(env);
   if (name === 'console') return new ConsoleSpanExporter();
-   
   console.error(`OTEL_TRACES_EXPORTER: unknown exporter "${name}" ignored (use otlp, console or none)`);
   return undefined;
 }
