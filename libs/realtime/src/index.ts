@@ -28,5 +28,5 @@ export {
 } from './realtime-events';
 export { RealtimeModule } from './realtime.module';
 export { type LoggedEvent, RealtimePublisher } from './realtime.publisher';
-export { TYPING_TTL_MS, TypingStore } from './typing.store';
+export { TYPING_TTL_MS, type TypingStart, TypingStore } from './typing.store';
 export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';

@@ -9,7 +9,31 @@ if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 return due
 `;
 
-type RedisWithClaim = Redis & { plazaClaimTyping(key: string, now: number): Promise<string[]> };
+/**
+ * Rate limit, membership and deadline in one round trip: returns the members when the caller may
+ * type, -1 when over the limit, 0 when not a member.
+ */
+const START_LUA = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
+if count > tonumber(ARGV[1]) then return -1 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+return redis.call('SMEMBERS', KEYS[2])
+`;
+
+export type TypingStart =
+  { outcome: 'started'; members: string[] } | { outcome: 'rate_limited' } | { outcome: 'not_member' };
+
+type RedisWithClaim = Redis & {
+  plazaClaimTyping(key: string, now: number): Promise<string[]>;
+  plazaStartTyping(
+    limitKey: string,
+    membersKey: string,
+    deadlines: string,
+    ...args: (string | number)[]
+  ): Promise<string[] | number>;
+};
 
 /**
  * Who is typing where, shared by every gateway: one sorted set of deadlines. Whoever removes an
@@ -22,6 +46,7 @@ export class TypingStore {
   constructor(redis: Redis) {
     if (!(redis as unknown as Partial<RedisWithClaim>).plazaClaimTyping) {
       redis.defineCommand('plazaClaimTyping', { numberOfKeys: 1, lua: CLAIM_EXPIRED_LUA });
+      redis.defineCommand('plazaStartTyping', { numberOfKeys: 3, lua: START_LUA });
     }
     this.redis = redis as unknown as RedisWithClaim;
   }
@@ -35,8 +60,29 @@ export class TypingStore {
     return { conversationId, userId };
   }
 
-  async start(conversationId: string, userId: string, now = Date.now()): Promise<void> {
-    await this.redis.zadd(DEADLINES, now + TYPING_TTL_MS, TypingStore.member(conversationId, userId));
+  /**
+   * Starts (or renews) typing if the user is within `limit` starts per second (counted under
+   * `limitKey`) and a member per the `membersKey` set.
+   */
+  async start(
+    conversationId: string,
+    userId: string,
+    limit: { key: string; max: number },
+    membersKey: string,
+    now = Date.now(),
+  ): Promise<TypingStart> {
+    const result = await this.redis.plazaStartTyping(
+      limit.key,
+      membersKey,
+      DEADLINES,
+      limit.max,
+      userId,
+      TypingStore.member(conversationId, userId),
+      now + TYPING_TTL_MS,
+    );
+    if (result === -1) return { outcome: 'rate_limited' };
+    if (result === 0) return { outcome: 'not_member' };
+    return { outcome: 'started', members: result as string[] };
   }
 
   /** True when this call ended the typing (and so must announce it). */

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { closeRedis, createRedisClient } from './redis.factory';
 
 export const REDIS = Symbol('REDIS');
@@ -9,10 +10,10 @@ export const REDIS = Symbol('REDIS');
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  static forRoot(url: string, name: string): DynamicModule {
+  static forRoot(url: string, name: string, options?: RedisOptions): DynamicModule {
     return {
       module: RedisModule,
-      providers: [{ provide: REDIS, useFactory: () => createRedisClient(url, name) }],
+      providers: [{ provide: REDIS, useFactory: () => createRedisClient(url, name, options) }],
       exports: [REDIS],
     };
   }

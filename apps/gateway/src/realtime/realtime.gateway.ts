@@ -158,7 +158,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return this.command('typing:stop', async () => {
       const dto = await validatePayload(TypingDto, body);
       socket.data.typingIn.delete(dto.conversationId);
-      await this.typing.stop(socket.data.userId, dto.conversationId);
+      await this.typing.stopByClient(socket.data.userId, dto.conversationId);
       return {};
     });
   }

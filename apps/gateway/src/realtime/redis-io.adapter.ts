@@ -37,7 +37,7 @@ export class RedisIoAdapter extends IoAdapter {
       cors: { origin: this.config.ALLOWED_ORIGINS, credentials: true },
       serveClient: false,
     } as ServerOptions);
-    this.pub = createRedisClient(this.config.REDIS_URL, 'gateway-io-pub');
+    this.pub = createRedisClient(this.config.REDIS_URL, 'gateway-io-pub', { enableAutoPipelining: true });
     this.sub = createRedisClient(this.config.REDIS_URL, 'gateway-io-sub');
     const key = socketIoKey(this.config.REDIS_URL);
     server.adapter(

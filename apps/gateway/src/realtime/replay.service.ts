@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS, type Redis } from '@plaza/redis';
+import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { REDIS, type Redis, socketIoKey } from '@plaza/redis';
+import { Emitter } from '@socket.io/redis-emitter';
 import { compareStreamIds, eventIdOf, eventLogKey, type LoggedEvent, streamIdOf } from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
 import type { PlazaSocket } from './socket-data';
@@ -11,18 +13,32 @@ interface EngineClient {
 }
 
 const PAGE = 500;
+const BARRIER_EVENT = 'plaza:replay-barrier';
+const BARRIER_PACKET = `2["${BARRIER_EVENT}"`;
+/** Only if pub/sub is broken (the barrier never comes back); live delivery is then at stake anyway. */
+const BARRIER_TIMEOUT_MS = 2000;
 
 /**
  * Replays a reconnecting socket's missed durable events from its log, then hands it over to live
  * delivery with no gap and no duplicate: the socket joins its rooms first, live packets written
  * to it meanwhile are held, and once the replay is out the held ones not already replayed follow.
+ *
+ * The live copy of an event that the replay already sent can still be on its way through Redis
+ * pub/sub when the log read returns. So the hold ends only when a barrier, published after the
+ * last log read, comes back through the same pub/sub path: Redis delivers in publish order, so
+ * every earlier live packet has arrived (and been held) by then.
  */
 @Injectable()
 export class ReplayService {
+  private readonly emitter: Emitter;
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PLAZA_CONFIG) config: PlazaConfig,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    this.emitter = new Emitter(redis, { key: socketIoKey(config.REDIS_URL) });
+  }
 
   async joinAndReplay(socket: PlazaSocket, rooms: string[], lastEventId: unknown): Promise<void> {
     if (lastEventId === undefined || lastEventId === null || lastEventId === '') {
@@ -33,14 +49,25 @@ export class ReplayService {
     const client = socket.client as unknown as EngineClient;
     const write = client.writeToEngine.bind(client);
     const held: [EncodedPackets, object][] = [];
-    client.writeToEngine = (packets, opts) => held.push([packets, opts]);
+    const barrierRoom = `replay-barrier:${socket.id}`;
+    let barrierSeen: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => (barrierSeen = resolve));
+    client.writeToEngine = (packets, opts) => {
+      if (isBarrier(packets)) barrierSeen();
+      else held.push([packets, opts]);
+    };
     let lastDelivered: string | null = null;
     try {
-      await socket.join(rooms);
+      await socket.join([...rooms, barrierRoom]);
       const send = (event: string, payload: object) =>
         write(client.encoder.encode({ type: 2, data: [event, payload], nsp: '/' }), {});
       lastDelivered = await this.replay(socket, lastEventId, send);
+      this.emitter.to(barrierRoom).emit(BARRIER_EVENT);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([barrier, new Promise<void>((resolve) => (timer = setTimeout(resolve, BARRIER_TIMEOUT_MS)))]);
+      clearTimeout(timer);
     } finally {
+      void socket.leave(barrierRoom);
       // Synchronous from here on: nothing can be written between the flush and the restore.
       delete (client as Partial<EngineClient>).writeToEngine;
       for (const [packets, opts] of held) {
@@ -95,6 +122,11 @@ export class ReplayService {
     const at = info.indexOf('recorded-first-entry-id');
     return at >= 0 ? String(info[at + 1]) : undefined;
   }
+}
+
+function isBarrier(packets: EncodedPackets): boolean {
+  const packet = Array.isArray(packets) ? packets[0] : packets;
+  return typeof packet === 'string' && packet.startsWith(BARRIER_PACKET);
 }
 
 /** A held live packet whose event was already sent by the replay (eventId ≤ last replayed). */

@@ -44,20 +44,19 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async start(userId: string, conversationId: string): Promise<void> {
-    // Rate limit and membership in one round trip.
-    const limitKey = this.limiter.key('typing:start', userId);
-    const results = await this.redis
-      .multi()
-      .incr(limitKey)
-      .pexpire(limitKey, 2000)
-      .smembers(conversationMembersKey(conversationId))
-      .exec();
-    if (Number(results?.[0]?.[1]) > SOCKET_LIMITS['typing:start'])
+    const limit = { key: this.limiter.key('typing:start', userId), max: SOCKET_LIMITS['typing:start'] };
+    const started = await this.store.start(conversationId, userId, limit, conversationMembersKey(conversationId));
+    if (started.outcome === 'rate_limited')
       throw new AckError('rate_limited', 'typing:start is limited to 5 per second');
-    const members = (results?.[2]?.[1] as string[] | undefined) ?? [];
+    if (started.outcome === 'not_member') throw new AckError('not_found', 'Conversation not found');
+    this.relay(started.members, conversationId, userId, true);
+  }
+
+  /** A client's `typing:stop`: like every command, refused for non-members. */
+  async stopByClient(userId: string, conversationId: string): Promise<void> {
+    const members = await this.redis.smembers(conversationMembersKey(conversationId));
     if (!members.includes(userId)) throw new AckError('not_found', 'Conversation not found');
-    await this.store.start(conversationId, userId);
-    this.relay(members, conversationId, userId, true);
+    if (await this.store.stop(conversationId, userId)) this.relay(members, conversationId, userId, false);
   }
 
   async stop(userId: string, conversationId: string): Promise<void> {
