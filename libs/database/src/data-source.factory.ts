@@ -24,7 +24,9 @@ export function dataSourceOptions(url: string, poolSize: number, app: AppSchemaO
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5000,
-      // Bounded so that a write during a PostgreSQL outage fails fast instead of hanging.
+      // Bounded so that a write during a PostgreSQL outage fails fast instead of hanging; the
+      // server gives up first, so a statement the client stopped waiting for never commits later.
+      statement_timeout: 10_000,
       query_timeout: 15_000,
       application_name: `plaza-${app.schema}`,
     },
