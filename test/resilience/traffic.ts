@@ -128,3 +128,19 @@ export async function history(
     if (res.body.items.length < 100) return all;
   }
 }
+
+/** Every post id of a home timeline, newest first, paged through `nextCursor`. */
+export async function feedIds(api: ApiClient, token: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await api.get(
+      `/api/feed?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
+    if (res.status !== 200) throw new Error(`feed answered ${res.status}`);
+    ids.push(...res.body.items.map((p) => p.id));
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return ids;
+}
