@@ -7,3 +7,5 @@ export { type HealthCheck, HealthRegistry } from './health.registry';
 export { loggerOptions, requestId } from './logger.options';
 export { MetricsController, MetricsRegistry } from './metrics';
 export { buildOpenApiDocument, registerInternalDocs, type RouteEntry } from './openapi';
+export { CURSOR_TIME, CURSOR_UUID, type CursorField, decodeCursor, encodeCursor } from './cursor.codec';
+export { DEFAULT_LIMIT, MAX_LIMIT, PageQueryDto, pageOf } from './page-query.dto';

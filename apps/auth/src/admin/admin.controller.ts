@@ -9,9 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
+import { PageQueryDto } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
 import { Client, type ClientContext } from '../common/client-context.decorator';
-import { ListQueryDto } from '../common/list-query.dto';
 import { AdminService } from './admin.service';
 import { AdminUserDto, AdminUserListDto } from './dto/admin-user.dto';
 import { AuditListDto } from './dto/audit-entry.dto';
@@ -83,7 +83,7 @@ export class AdminController {
   @Authenticated('audit:read')
   @ApiOperation({ summary: 'The audit log, newest first (append-only)' })
   @ApiOkResponse({ type: AuditListDto })
-  auditLog(@Query() query: ListQueryDto): Promise<AuditListDto> {
+  auditLog(@Query() query: PageQueryDto): Promise<AuditListDto> {
     return this.audit.list(query.limit, query.cursor);
   }
 }

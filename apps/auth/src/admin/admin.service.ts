@@ -1,22 +1,18 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
 import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
 import { type Principal, SessionStore, suspendedKey } from '@plaza/session';
 import { DataSource } from 'typeorm';
+import { CURSOR_UUID, decodeCursor, encodeCursor } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, encodeCursor } from '../common/cursor.util';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
 import { adminUserView } from '../users/user.view';
 import type { AdminUserDto, AdminUserListDto } from './dto/admin-user.dto';
+
+/** `Date.toISOString()`, what the users cursor carries. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Who made a change: a signed-in admin, or the operator's CLI (no actor). */
 export interface Actor {
@@ -38,8 +34,7 @@ export class AdminService {
   ) {}
 
   async listUsers(q: string | undefined, limit: number, cursor?: string): Promise<AdminUserListDto> {
-    const after = decodeCursor(cursor, ['createdAt', 'id'] as const);
-    if (after && Number.isNaN(Date.parse(after.createdAt))) throw decodeError();
+    const after = decodeCursor<{ createdAt: string; id: string }>(cursor, { createdAt: ISO_TIME, id: CURSOR_UUID });
     const page = await this.users.search(q, limit, after);
     return {
       items: page.items.map(adminUserView),
@@ -130,8 +125,4 @@ export class AdminService {
     }
     return adminUserView(user);
   }
-}
-
-function decodeError() {
-  return new BadRequestException({ message: 'Invalid cursor', code: 'bad_request' });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../common/cursor.util';
+import { decodeCursor, encodeCursor } from '@plaza/http';
 import { AuditRepository } from './audit.repository';
 import type { AuditEntryEntity } from './audit-entry.entity';
 
@@ -49,9 +49,7 @@ export class AuditService {
   }
 
   async list(limit: number, cursor?: string): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
-    const after = decodeCursor(cursor, ['seq'] as const);
-    if (after && !/^\d{1,19}$/.test(after.seq))
-      throw new BadRequestException({ message: 'Invalid cursor', code: 'bad_request' });
+    const after = decodeCursor<{ seq: string }>(cursor, { seq: /^\d{1,19}$/ });
     const { items, hasMore } = await this.audit.list(limit, after?.seq ?? null);
     const last = items[items.length - 1];
     return { items: items.map(toView), nextCursor: hasMore && last ? encodeCursor({ seq: last.seq }) : null };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
-import { PageQueryDto } from '../common/page-query.dto';
+import { PageQueryDto } from '@plaza/http';
 import { MarkReadDto, NotificationPageDto } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Position } from '../common/cursor.codec';
+import type { Position } from '../common/position';
 import { rowsOf } from '../common/sql.util';
 import { blockedEitherWay } from '../graph/visibility.sql';
 import type { NotificationRow, NotificationType } from './notification.row';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RealtimePublisher } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { decodePosition, encodePosition } from '../common/position';
 import { GraphRepository } from '../graph/graph.repository';
 import type { NotificationType } from './notification.row';
 import { notificationView } from './notification.view';
@@ -48,7 +48,7 @@ export class NotificationsService {
   }
 
   async list(userId: string, limit: number, cursor: string | undefined) {
-    const after = decodeCursor(cursor);
+    const after = decodePosition(cursor);
     const [rows, unreadCount] = await Promise.all([
       this.notifications.list(userId, after, limit + 1),
       this.notifications.unreadCount(userId),
@@ -57,7 +57,7 @@ export class NotificationsService {
     const last = items[items.length - 1];
     return {
       items: items.map(notificationView),
-      nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null,
+      nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
       unreadCount,
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Position } from '../common/cursor.codec';
+import type { Position } from '../common/position';
 import { rowsOf } from '../common/sql.util';
 import { blockedEitherWay, inTimelineOf, postVisibleTo } from '../graph/visibility.sql';
 import type { CommentRow, PostHeader, PostRow, TimelineEntry } from './post.row';

@@ -4,7 +4,7 @@ import { OutboxService } from '@plaza/events';
 import type { PostPayload } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { decodePosition, encodePosition } from '../common/position';
 import type { CreatePostDto } from './dto/create-post.dto';
 import type { ReactionType } from './dto/reaction.dto';
 import { type CommentView, commentView, postView } from './post.view';
@@ -82,12 +82,12 @@ export class PostsService {
   }
 
   async listByAuthor(viewerId: string, authorId: string, limit: number, cursor: string | undefined) {
-    const rows = await this.posts.listByAuthor(viewerId, authorId, decodeCursor(cursor), limit + 1);
+    const rows = await this.posts.listByAuthor(viewerId, authorId, decodePosition(cursor), limit + 1);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items: items.map(postView),
-      nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null,
+      nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
     };
   }
 
@@ -106,14 +106,14 @@ export class PostsService {
   }
 
   async comments(viewerId: string, postId: string, limit: number, cursor: string | undefined) {
-    const after = decodeCursor(cursor);
+    const after = decodePosition(cursor);
     if (!(await this.posts.isVisible(undefined, viewerId, postId))) throw notFound();
     const rows = await this.posts.listComments(viewerId, postId, after, limit + 1);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items: items.map(commentView),
-      nextCursor: rows.length > limit ? encodeCursor({ t: last.created_at.getTime(), id: last.id }) : null,
+      nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS, type Redis } from '@plaza/redis';
-import { isBefore, type Position } from '../common/cursor.codec';
+import { isBefore, type Position } from '../common/position';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import type { TimelineEntry } from '../posts/post.row';
 

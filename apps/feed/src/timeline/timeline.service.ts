@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { comparePositionsDesc, decodeCursor, encodeCursor, isBefore, type Position } from '../common/cursor.codec';
+import { comparePositionsDesc, decodePosition, encodePosition, isBefore, type Position } from '../common/position';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import type { PostRow, TimelineEntry } from '../posts/post.row';
 import { PostsRepository } from '../posts/posts.repository';
@@ -30,14 +30,14 @@ export class TimelineService {
   ) {}
 
   async page(viewerId: string, limit: number, cursor: string | undefined): Promise<TimelinePage> {
-    const after = decodeCursor(cursor);
+    const after = decodePosition(cursor);
     // One more than asked tells whether a next page exists.
     const want = limit + 1;
     const rows = this.settings.cacheEnabled
       ? await this.fromCache(viewerId, after, want)
       : await this.fromDatabase(viewerId, after, want);
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(positionOf(items[items.length - 1])) : null };
+    return { items, nextCursor: rows.length > limit ? encodePosition(positionOf(items[items.length - 1])) : null };
   }
 
   /** Rebuilds a cold timeline from PostgreSQL (see TimelineCache.finishBuild for the race it closes). */

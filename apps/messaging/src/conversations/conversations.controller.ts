@@ -24,11 +24,11 @@ import {
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
+import { PageQueryDto } from '@plaza/http';
 import { ConversationsService } from './conversations.service';
 import { AddMembersDto } from './dto/add-members.dto';
 import { ConversationDto, ConversationPageDto } from './dto/conversation.dto';
 import { CreateConversationDto } from './dto/create-conversation.dto';
-import { ListConversationsQueryDto } from './dto/list-conversations-query.dto';
 
 @ApiTags('messaging')
 @Authenticated()
@@ -63,7 +63,7 @@ export class ConversationsController {
   })
   @ApiOkResponse({ type: ConversationPageDto })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
-  list(@CurrentUser() caller: Principal, @Query() query: ListConversationsQueryDto): Promise<ConversationPageDto> {
+  list(@CurrentUser() caller: Principal, @Query() query: PageQueryDto): Promise<ConversationPageDto> {
     return this.conversations.list(caller, query);
   }
 

@@ -5,7 +5,7 @@ import { ConversationMembers } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor, PageQueryDto } from '@plaza/http';
 import { eventually } from '../common/eventually';
 import { GraphReadModelRepository } from '../graph/graph-read-model.repository';
 import { MessageDeliveryService } from '../messages/message-delivery.service';
@@ -13,7 +13,6 @@ import { conversationNotFound } from '../messages/messages.service';
 import { type AddMembersDto } from './dto/add-members.dto';
 import type { ConversationDto, ConversationPageDto } from './dto/conversation.dto';
 import { type CreateConversationDto, GROUP_MAX_MEMBERS } from './dto/create-conversation.dto';
-import type { ListConversationsQueryDto } from './dto/list-conversations-query.dto';
 import { type ConversationView, ConversationsRepository } from './conversations.repository';
 
 const notConnected = (): ForbiddenException =>
@@ -115,7 +114,7 @@ export class ConversationsService {
     return (await this.toDtos([view]))[0];
   }
 
-  async list(caller: Principal, query: ListConversationsQueryDto): Promise<ConversationPageDto> {
+  async list(caller: Principal, query: PageQueryDto): Promise<ConversationPageDto> {
     const after = decodeCursor<{ t: string; id: string }>(query.cursor, { t: CURSOR_TIME, id: CURSOR_UUID });
     const views = await this.conversations.listFor(caller.userId, query.limit + 1, after);
     const page = views.slice(0, query.limit);

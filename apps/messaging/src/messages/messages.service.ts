@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, InternalServerErrorException, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, encodeCursor } from '../common/cursor.codec';
+import { decodeCursor, encodeCursor } from '@plaza/http';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MarkReadDto } from './dto/mark-read.dto';

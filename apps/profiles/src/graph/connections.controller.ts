@@ -25,7 +25,7 @@ import {
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
-import { PageQueryDto } from '../common/page-query.dto';
+import { PageQueryDto } from '@plaza/http';
 import { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
 import { ConnectionsService } from './connections.service';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Query, UseInterceptors } from '@ne
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
-import { PageQueryDto } from '../common/page-query.dto';
+import { PageQueryDto } from '@plaza/http';
 import { SuggestionsService } from '../graph/suggestions.service';
 import { ProfileDto, ProfilePageDto } from './dto/profile.dto';
 import { SearchProfilesQueryDto } from './dto/search-profiles-query.dto';

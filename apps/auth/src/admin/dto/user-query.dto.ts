@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ListQueryDto } from '../../common/list-query.dto';
+import { PageQueryDto } from '@plaza/http';
 
-export class UserQueryDto extends ListQueryDto {
+export class UserQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Matches email, handle or display name' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))

@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '@plaza/http';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-export class ListMessagesQueryDto {
+/** `limit` and `cursor` as every list; the cursor takes the place of afterSeq/beforeSeq. */
+export class ListMessagesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     minimum: 0,
     description: 'Messages with seq greater than this, oldest first (catch-up after a gap)',
@@ -25,18 +27,4 @@ export class ListMessagesQueryDto {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   beforeSeq?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (takes the place of afterSeq/beforeSeq)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
