@@ -10,6 +10,7 @@ export class GatewayMetrics {
   readonly handshakeFailures: Counter<'reason'>;
   readonly replayed: Counter;
   readonly syncRequired: Counter;
+  readonly slowConsumerDrops: Counter;
   readonly commandDuration: Histogram<'event' | 'outcome'>;
   readonly replayDuration: Histogram;
 
@@ -42,6 +43,11 @@ export class GatewayMetrics {
     this.syncRequired = new Counter({
       name: 'plaza_gateway_sync_required_total',
       help: 'Reconnects too old to replay',
+      registers,
+    });
+    this.slowConsumerDrops = new Counter({
+      name: 'plaza_gateway_slow_consumer_drops_total',
+      help: 'Connections cut because their client stopped reading (send buffer over its limit)',
       registers,
     });
     this.commandDuration = new Histogram({

@@ -12,8 +12,7 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { type Ack, type MessagePayload, userRoom } from '@plaza/realtime';
 import { ACCESS_VERIFIER } from '@plaza/rbac';
-import { type AccessTokenService, type AccessVerifier, sessionRoom, UnauthenticatedError } from '@plaza/session';
-import { AccessTokenService as TokenService } from '@plaza/session';
+import { AccessTokenService, type AccessVerifier, sessionRoom, UnauthenticatedError } from '@plaza/session';
 import { decodeJwt } from 'jose';
 import { CommandForwarder } from './command-forwarder.service';
 import { ReadMessageDto } from './dto/read-message.dto';
@@ -22,6 +21,7 @@ import { TypingDto } from './dto/typing.dto';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceService } from './presence.service';
 import { ReplayService } from './replay.service';
+import { limitSendBuffer } from './send-buffer-limit';
 import { AckError, ackError, validatePayload } from './socket-ack';
 import type { PlazaServer, PlazaSocket } from './socket-data';
 import { SocketRateLimiter } from './socket-rate-limiter.service';
@@ -42,7 +42,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   constructor(
     @Inject(PLAZA_CONFIG) private readonly config: PlazaConfig,
     @Inject(ACCESS_VERIFIER) private readonly verifier: AccessVerifier,
-    @Inject(TokenService) private readonly tokens: AccessTokenService,
+    private readonly tokens: AccessTokenService,
     private readonly replay: ReplayService,
     private readonly presence: PresenceService,
     private readonly typing: TypingService,
@@ -81,15 +81,23 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       token: token!,
       tokenExpiresAt: (decodeJwt(token!).exp ?? 0) * 1000,
       typingIn: new Set(),
+      presenceCounted: false,
     };
   }
 
   async handleConnection(socket: PlazaSocket): Promise<void> {
     const { userId, sessionId } = socket.data;
     this.metrics.sockets.inc();
+    limitSendBuffer(socket.conn as Parameters<typeof limitSendBuffer>[0], () => {
+      this.metrics.slowConsumerDrops.inc();
+      this.logger.warn(`dropping a socket of user ${userId}: its client stopped reading`);
+    });
     const rooms = [userRoom(userId), ...(sessionId ? [sessionRoom(sessionId)] : [])];
     try {
       await this.replay.joinAndReplay(socket, rooms, (socket.handshake.auth as { lastEventId?: unknown }).lastEventId);
+      // Gone during the replay: its disconnect has run already and must not be outlived by a count.
+      if (socket.disconnected) return;
+      socket.data.presenceCounted = true;
       await this.presence.connected(userId);
     } catch (err) {
       this.logger.error(`connection setup failed: ${(err as Error).message}`);
@@ -103,7 +111,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (!data.userId) return;
     try {
       for (const conversationId of data.typingIn ?? []) await this.typing.stop(data.userId, conversationId);
-      await this.presence.disconnected(data.userId);
+      if (data.presenceCounted) await this.presence.disconnected(data.userId);
     } catch (err) {
       this.logger.warn(`disconnect cleanup failed: ${(err as Error).message}`);
     }

@@ -9,6 +9,8 @@ export interface SocketData {
   token: string;
   tokenExpiresAt: number;
   typingIn: Set<string>;
+  /** Set once presence counted this socket, so that only counted sockets are uncounted. */
+  presenceCounted: boolean;
 }
 
 export type PlazaSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
