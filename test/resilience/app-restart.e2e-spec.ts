@@ -27,7 +27,10 @@ describe('resilience: a domain app restarted during traffic', () => {
   }, 60_000);
 
   /** Calls `run` every 100 ms while `down()` holds, timing each answer. */
-  async function probeWhile(down: () => boolean, runs: Record<string, () => Promise<{ status: number; body: unknown }>>): Promise<Probe[]> {
+  async function probeWhile(
+    down: () => boolean,
+    runs: Record<string, () => Promise<{ status: number; body: unknown }>>,
+  ): Promise<Probe[]> {
     const probes: Probe[] = [];
     while (down()) {
       await Promise.all(
@@ -50,7 +53,10 @@ describe('resilience: a domain app restarted during traffic', () => {
     const conversationId = await openConversation(api, alice, [bob.id]);
     const poster = new TrafficClient(api, alice);
     const sender = new TrafficClient(rig!.api[1], { ...alice });
-    const traffic = [loop(2, (lane, i) => poster.createPost(`p ${lane}/${i}`)), loop(2, (lane, i) => sender.sendMessage(conversationId, `m ${lane}/${i}`))];
+    const traffic = [
+      loop(2, (lane, i) => poster.createPost(`p ${lane}/${i}`)),
+      loop(2, (lane, i) => sender.sendMessage(conversationId, `m ${lane}/${i}`)),
+    ];
     await sleep(scale(1000, 3000));
 
     const killedAt = Date.now();
@@ -89,13 +95,18 @@ describe('resilience: a domain app restarted during traffic', () => {
     const caughtUp = Date.now();
     await waitFor(
       async () => {
-        const res = await api.get<{ items: { type: string; actor: { id: string } }[] }>('/api/notifications', { token: alice.token });
+        const res = await api.get<{ items: { type: string; actor: { id: string } }[] }>('/api/notifications', {
+          token: alice.token,
+        });
         return res.body.items?.some((n) => n.type === 'follow.created' && n.actor.id === carol.id);
       },
       { timeoutMs: 10_000, message: 'follow.created notification handled after restart' },
     );
     const accepted = [...poster.acceptedPosts.values()];
-    await waitFor(async () => (await feedIds(api, carol.token)).includes(accepted[0]), { timeoutMs: 10_000, message: "alice's posts in carol's feed" });
+    await waitFor(async () => (await feedIds(api, carol.token)).includes(accepted[0]), {
+      timeoutMs: 10_000,
+      message: "alice's posts in carol's feed",
+    });
     const handledAfterMs = Date.now() - caughtUp;
     const bobFeed = new Set(await feedIds(api, bob.token));
     expect(accepted.filter((id) => !bobFeed.has(id))).toEqual([]);
@@ -121,7 +132,11 @@ describe('resilience: a domain app restarted during traffic', () => {
     let down = true;
     const probing = probeWhile(() => down, {
       'POST /api/conversations/:id/messages': () =>
-        api.post(`/api/conversations/${conversationId}/messages`, { text: 'probe', clientMsgId: randomUUID() }, { token: alice.token }),
+        api.post(
+          `/api/conversations/${conversationId}/messages`,
+          { text: 'probe', clientMsgId: randomUUID() },
+          { token: alice.token },
+        ),
       'GET /api/conversations': () => api.get('/api/conversations', { token: bob.token }),
     });
     const ack = await emitAck<{ ok: boolean; error?: { code: string } }>(bobSocket, 'message:send', {
@@ -146,14 +161,20 @@ describe('resilience: a domain app restarted during traffic', () => {
     const caughtUp = Date.now();
     const refused = await waitFor(
       async () => {
-        const res = await api.post(`/api/conversations/${conversationId}/messages`, { text: 'hello?', clientMsgId: randomUUID() }, { token: bob.token });
+        const res = await api.post(
+          `/api/conversations/${conversationId}/messages`,
+          { text: 'hello?', clientMsgId: randomUUID() },
+          { token: bob.token },
+        );
         return res.status === 403 ? res : null;
       },
       { timeoutMs: 10_000, message: 'the block applied by messaging after restart' },
     );
     expect(isErrorShape(refused.body, 403)).toBe(true);
     // Nothing from Bob got in after the block; Alice can still use her other conversations.
-    const { body } = await api.get<{ items: { senderId: string }[] }>(`/api/conversations/${conversationId}/messages`, { token: alice.token });
+    const { body } = await api.get<{ items: { senderId: string }[] }>(`/api/conversations/${conversationId}/messages`, {
+      token: alice.token,
+    });
     expect(body.items.filter((m) => m.senderId === bob.id)).toEqual([]);
     expect(crashed(platform)).toEqual([]);
 

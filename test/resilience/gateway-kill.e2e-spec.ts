@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { connectRecording, connectSocket, emitAck, nextEvent, openConversation, sleep, type TestSocket, waitFor } from '@plaza/testing';
+import {
+  connectRecording,
+  connectSocket,
+  emitAck,
+  nextEvent,
+  openConversation,
+  sleep,
+  type TestSocket,
+  waitFor,
+} from '@plaza/testing';
 import { crashed, members, type Rig, scale, startRig } from './rig';
 import { loop, TrafficClient } from './traffic';
 
@@ -9,7 +18,15 @@ const AFTER_MS = scale(1500, 5000);
 
 interface Received {
   name: string;
-  payload: { id?: string; eventId?: string; seq?: number; conversationId?: string; userId?: string; isTyping?: boolean; online?: boolean };
+  payload: {
+    id?: string;
+    eventId?: string;
+    seq?: number;
+    conversationId?: string;
+    userId?: string;
+    isTyping?: boolean;
+    online?: boolean;
+  };
   at: number;
 }
 
@@ -33,8 +50,14 @@ describe('resilience: a gateway killed under traffic', () => {
     const [alice, bob, carol, dave] = await members(api, 4);
     expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);
     for (const other of [bob, dave]) {
-      const req = await api.post<{ id: string }>('/api/connections/requests', { userId: carol.id }, { token: other.token });
-      expect((await api.post(`/api/connections/requests/${req.body.id}/accept`, undefined, { token: carol.token })).status).toBe(200);
+      const req = await api.post<{ id: string }>(
+        '/api/connections/requests',
+        { userId: carol.id },
+        { token: other.token },
+      );
+      expect(
+        (await api.post(`/api/connections/requests/${req.body.id}/accept`, undefined, { token: carol.token })).status,
+      ).toBe(200);
     }
     const direct = await openConversation(api, alice, [bob.id]);
     const bobCarol = await openConversation(api, bob, [carol.id]);
@@ -47,10 +70,14 @@ describe('resilience: a gateway killed under traffic', () => {
     const bobReceived: Received[] = [];
     const bobFirst = await connectRecording(doomed, { token: bob.token });
     sockets.push(bobFirst.socket);
-    bobFirst.socket.onAny((name: string, payload: Received['payload']) => bobReceived.push({ name, payload, at: Date.now() }));
+    bobFirst.socket.onAny((name: string, payload: Received['payload']) =>
+      bobReceived.push({ name, payload, at: Date.now() }),
+    );
     const daveSocket = await connectSocket(doomed, { token: dave.token });
     sockets.push(daveSocket);
-    await waitFor(() => carolSaw.filter((e) => e.name === 'presence' && e.payload.online).length >= 2, { message: 'bob and dave online' });
+    await waitFor(() => carolSaw.filter((e) => e.name === 'presence' && e.payload.online).length >= 2, {
+      message: 'bob and dave online',
+    });
     expect(await emitAck(bobFirst.socket, 'typing:start', { conversationId: bobCarol })).toEqual({ ok: true });
 
     // Alice sends over a socket on the survivor (under the 20/s limit) and posts over REST.
@@ -61,11 +88,15 @@ describe('resilience: a gateway killed under traffic', () => {
     const poster = new TrafficClient(api, alice);
     const traffic = [
       loop(1, async (_, i) => {
-        const ack = await emitAck<{ ok: boolean; message?: { id: string }; error?: unknown }>(aliceSocket, 'message:send', {
-          conversationId: direct,
-          text: `m ${i}`,
-          clientMsgId: randomUUID(),
-        });
+        const ack = await emitAck<{ ok: boolean; message?: { id: string }; error?: unknown }>(
+          aliceSocket,
+          'message:send',
+          {
+            conversationId: direct,
+            text: `m ${i}`,
+            clientMsgId: randomUUID(),
+          },
+        );
         if (ack.ok && ack.message) acked.set(ack.message.id, ack.message.id);
         else refused.push(ack.error);
         await sleep(70);
@@ -87,15 +118,26 @@ describe('resilience: a gateway killed under traffic', () => {
     poster.stopped = true;
     await Promise.all(traffic.map((t) => t.stop()));
 
-    const everything = () => [...bobReceived.filter((e) => e.at < killedAt + 50), ...bobBack.log.events.map((e) => ({ ...e, at: 0 }))];
-    const messageIds = () => everything().filter((e) => e.name === 'message:new').map((e) => e.payload.id!);
+    const everything = () => [
+      ...bobReceived.filter((e) => e.at < killedAt + 50),
+      ...bobBack.log.events.map((e) => ({ ...e, at: 0 })),
+    ];
+    const messageIds = () =>
+      everything()
+        .filter((e) => e.name === 'message:new')
+        .map((e) => e.payload.id!);
     await waitFor(() => [...acked.keys()].every((id) => messageIds().includes(id)), {
       timeoutMs: 5000,
       message: 'every acked message received',
     }).catch((err: Error) => {
-      throw new Error(`${err.message}: ${[...acked.keys()].filter((id) => !messageIds().includes(id)).length} of ${acked.size} missing`);
+      throw new Error(
+        `${err.message}: ${[...acked.keys()].filter((id) => !messageIds().includes(id)).length} of ${acked.size} missing`,
+      );
     });
-    const postIds = () => everything().filter((e) => e.name === 'feed:post').map((e) => e.payload.id!);
+    const postIds = () =>
+      everything()
+        .filter((e) => e.name === 'feed:post')
+        .map((e) => e.payload.id!);
     await waitFor(() => [...poster.acceptedPosts.values()].every((id) => postIds().includes(id)), {
       timeoutMs: 5000,
       message: 'every accepted post received',
@@ -119,7 +161,10 @@ describe('resilience: a gateway killed under traffic', () => {
 
     // Bob's typing clears for Carol; Dave, who never came back, goes offline within 30 s.
     const typingOff = await waitFor(
-      () => carolSaw.find((e) => e.name === 'typing' && e.payload.userId === bob.id && e.payload.isTyping === false && e.at >= killedAt),
+      () =>
+        carolSaw.find(
+          (e) => e.name === 'typing' && e.payload.userId === bob.id && e.payload.isTyping === false && e.at >= killedAt,
+        ),
       { timeoutMs: 10_000, message: "bob's typing cleared" },
     );
     const daveOffline = await waitFor(
@@ -128,16 +173,32 @@ describe('resilience: a gateway killed under traffic', () => {
     );
     expect(daveOffline.at - killedAt).toBeLessThan(30_000);
     // Bob is back elsewhere, so he never went offline.
-    expect(carolSaw.filter((e) => e.name === 'presence' && e.payload.userId === bob.id && e.payload.online === false)).toEqual([]);
-    const presence = await api.get<{ items: { userId: string; online: boolean }[] }>(`/api/presence?userIds=${bob.id},${dave.id}`, {
-      token: carol.token,
-    });
+    expect(
+      carolSaw.filter((e) => e.name === 'presence' && e.payload.userId === bob.id && e.payload.online === false),
+    ).toEqual([]);
+    const presence = await api.get<{ items: { userId: string; online: boolean }[] }>(
+      `/api/presence?userIds=${bob.id},${dave.id}`,
+      {
+        token: carol.token,
+      },
+    );
     expect(presence.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ userId: bob.id, online: true }), expect.objectContaining({ userId: dave.id, online: false })]),
+      expect.arrayContaining([
+        expect.objectContaining({ userId: bob.id, online: true }),
+        expect.objectContaining({ userId: dave.id, online: false }),
+      ]),
     );
     // Live traffic keeps flowing to the reconnected client.
     const live = nextEvent<{ text: string }>(bobBack.socket, 'message:new');
-    expect((await emitAck(aliceSocket, 'message:send', { conversationId: direct, text: 'still here', clientMsgId: randomUUID() })).ok).toBe(true);
+    expect(
+      (
+        await emitAck(aliceSocket, 'message:send', {
+          conversationId: direct,
+          text: 'still here',
+          clientMsgId: randomUUID(),
+        })
+      ).ok,
+    ).toBe(true);
     expect((await live).text).toBe('still here');
     expect(crashed(platform)).toEqual(['gateway-1']);
 

@@ -52,7 +52,11 @@ describe('resilience: PostgreSQL unavailable', () => {
     while (Date.now() - downAt < OUTAGE_MS - 500) {
       await Promise.all([
         probe('message', () =>
-          api.post(`/api/conversations/${conversationId}/messages`, { text: 'probe', clientMsgId: randomUUID() }, { token: alice.token }),
+          api.post(
+            `/api/conversations/${conversationId}/messages`,
+            { text: 'probe', clientMsgId: randomUUID() },
+            { token: alice.token },
+          ),
         ),
         probe('post', () => api2.post('/api/posts', { text: 'probe' }, { token: alice.token })),
         probe('follow', () => api.put(`/api/follows/${bob.id}`, undefined, { token: alice.token })),
@@ -70,7 +74,10 @@ describe('resilience: PostgreSQL unavailable', () => {
       platform.processes
         .filter((p) => !p.name.startsWith('gateway'))
         .map((p) =>
-          waitFor(async () => (await fetch(`${p.url}/health/ready`)).status === 200, { timeoutMs: 20_000, message: `${p.name} ready` }),
+          waitFor(async () => (await fetch(`${p.url}/health/ready`)).status === 200, {
+            timeoutMs: 20_000,
+            message: `${p.name} ready`,
+          }),
         ),
     );
     const readyAfterMs = Date.now() - upAt;
@@ -87,7 +94,9 @@ describe('resilience: PostgreSQL unavailable', () => {
       { timeoutMs: 10_000, message: 'a message accepted after the outage' },
     );
     const writableAfterMs = Date.now() - upAt;
-    await waitFor(() => bobLive.log.of('message:new').some((m: { id: string }) => m.id === back.id), { message: 'live push after the outage' });
+    await waitFor(() => bobLive.log.of('message:new').some((m: { id: string }) => m.id === back.id), {
+      message: 'live push after the outage',
+    });
     await sleep(scale(1000, 3000));
     sender.stopped = poster.stopped = true;
     await Promise.all(traffic.map((t) => t.stop()));
@@ -115,10 +124,13 @@ describe('resilience: PostgreSQL unavailable', () => {
 
     // No outbox event lost: every outbox drained, and every accepted post reached the follower's
     // timeline through the fan-out consumer (and, pushed live, the follower's socket).
-    await waitFor(async () => (await Promise.all(SCHEMAS.map((s) => rig!.count(`"${s}".outbox_events`)))).every((n) => n === 0), {
-      timeoutMs: 10_000,
-      message: 'every outbox drained',
-    });
+    await waitFor(
+      async () => (await Promise.all(SCHEMAS.map((s) => rig!.count(`"${s}".outbox_events`)))).every((n) => n === 0),
+      {
+        timeoutMs: 10_000,
+        message: 'every outbox drained',
+      },
+    );
     const accepted = [...poster.acceptedPosts.values()];
     const inFeed = await waitFor(
       async () => {

@@ -30,7 +30,9 @@ describe(`resilience: a reconnect storm of ${CLIENTS} clients`, () => {
     const [api] = rig!.api;
     const [author, ...users] = await members(api, USERS + 1);
     for (let i = 0; i < users.length; i += 20) {
-      await Promise.all(users.slice(i, i + 20).map((u) => api.put(`/api/follows/${author.id}`, undefined, { token: u.token })));
+      await Promise.all(
+        users.slice(i, i + 20).map((u) => api.put(`/api/follows/${author.id}`, undefined, { token: u.token })),
+      );
     }
     const gateways = platform.processes.filter((p) => p.name.startsWith('gateway'));
     const connectAll = async (lastEventIds?: Map<number, string>) => {
@@ -39,20 +41,28 @@ describe(`resilience: a reconnect storm of ${CLIENTS} clients`, () => {
       await Promise.all(
         slots.map(async (u, i) => {
           const lastEventId = lastEventIds?.get(i);
-          const c = await connectRecording(gateways[i % gateways.length].url, { token: u.token, ...(lastEventId ? { lastEventId } : {}) });
-          out[i] = c as Client;
+          const c = await connectRecording(gateways[i % gateways.length].url, {
+            token: u.token,
+            ...(lastEventId ? { lastEventId } : {}),
+          });
+          out[i] = c;
         }),
       );
       return out;
     };
     clients = await connectAll();
     const first = await api.post<{ id: string }>('/api/posts', { text: 'before the storm' }, { token: author.token });
-    await waitFor(() => clients.every((c) => c.log.events.some((e) => e.name === 'feed:post')), { timeoutMs: 15_000, message: 'every client got the first post' });
+    await waitFor(() => clients.every((c) => c.log.events.some((e) => e.name === 'feed:post')), {
+      timeoutMs: 15_000,
+      message: 'every client got the first post',
+    });
     await sleep(1000);
     const rssBefore = await Promise.all(gateways.map((g) => rssOf(g.child.pid)));
 
     // Everyone drops; the author posts while they are away; everyone comes back at once.
-    const lastEventIds = new Map(clients.map((c, i) => [i, c.log.events.filter((e) => e.payload?.eventId).at(-1)!.payload.eventId!]));
+    const lastEventIds = new Map(
+      clients.map((c, i) => [i, c.log.events.filter((e) => e.payload?.eventId).at(-1)!.payload.eventId!]),
+    );
     for (const c of clients) c.socket.close();
     clients = [];
     const missed = await api.post<{ id: string }>('/api/posts', { text: 'during the storm' }, { token: author.token });
@@ -61,10 +71,13 @@ describe(`resilience: a reconnect storm of ${CLIENTS} clients`, () => {
     const stormAt = Date.now();
     clients = await connectAll(lastEventIds);
     const connectedMs = Date.now() - stormAt;
-    await waitFor(() => clients.every((c) => c.log.events.some((e) => e.name === 'feed:post' && e.payload.id === missed.body.id)), {
-      timeoutMs: Math.max(1000, 30_000 - (Date.now() - stormAt)),
-      message: 'every client replayed the missed post',
-    });
+    await waitFor(
+      () => clients.every((c) => c.log.events.some((e) => e.name === 'feed:post' && e.payload.id === missed.body.id)),
+      {
+        timeoutMs: Math.max(1000, 30_000 - (Date.now() - stormAt)),
+        message: 'every client replayed the missed post',
+      },
+    );
     const backMs = Date.now() - stormAt;
     expect(backMs).toBeLessThan(30_000);
     // Exactly what was missed: one replayed post, no sync:required, no duplicate of the first.
@@ -77,7 +90,10 @@ describe(`resilience: a reconnect storm of ${CLIENTS} clients`, () => {
 
     // Live delivery to all of them afterwards.
     const live = await api.post<{ id: string }>('/api/posts', { text: 'after the storm' }, { token: author.token });
-    await waitFor(() => clients.every((c) => c.log.events.some((e) => e.payload?.id === live.body.id)), { timeoutMs: 15_000, message: 'live post to every client' });
+    await waitFor(() => clients.every((c) => c.log.events.some((e) => e.payload?.id === live.body.id)), {
+      timeoutMs: 15_000,
+      message: 'live post to every client',
+    });
     expect(crashed(platform)).toEqual([]);
 
     // Same number of sockets as before the storm: memory back near where it was.

@@ -46,7 +46,8 @@ describe('resilience: Redis restarted under message and post traffic', () => {
     ];
 
     await sleep(BEFORE_MS);
-    const lastEventBefore = bobLive.log.events.filter((e) => e.payload?.eventId).at(-1)?.payload.eventId as string | undefined;
+    const lastEventBefore = bobLive.log.events.filter((e) => e.payload?.eventId).at(-1)?.payload.eventId as
+      string | undefined;
     expect(lastEventBefore).toBeDefined();
     const killedAt = Date.now();
     await redis.kill();
@@ -71,7 +72,9 @@ describe('resilience: Redis restarted under message and post traffic', () => {
     await redis.restart();
     const restartedAt = Date.now();
     await Promise.all(
-      readiness.map(({ url }) => waitFor(async () => (await ready(url)).status === 200, { timeoutMs: 20_000, message: `ready again at ${url}` })),
+      readiness.map(({ url }) =>
+        waitFor(async () => (await ready(url)).status === 200, { timeoutMs: 20_000, message: `ready again at ${url}` }),
+      ),
     );
     const readyAfterMs = Date.now() - restartedAt;
 
@@ -86,7 +89,9 @@ describe('resilience: Redis restarted under message and post traffic', () => {
     // Every accepted message is stored once, in a gapless seq order.
     const stored = await history(api, bobNow.accessToken, conversationId);
     const byClientId = new Map(stored.map((m) => [m.clientMsgId, m]));
-    const lostMessages = [...sender.acceptedMessages].filter(([clientMsgId, id]) => byClientId.get(clientMsgId)?.id !== id);
+    const lostMessages = [...sender.acceptedMessages].filter(
+      ([clientMsgId, id]) => byClientId.get(clientMsgId)?.id !== id,
+    );
     expect(lostMessages).toEqual([]);
     expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
     expect(byClientId.size).toBe(stored.length);
@@ -108,7 +113,10 @@ describe('resilience: Redis restarted under message and post traffic', () => {
     expect(statuses.filter((s) => ![200, 201, 401, 503].includes(s))).toEqual([]);
 
     // Bob's client reconnects with the last eventId it saw: a replay or, the log being gone, sync:required.
-    const back = await connectRecording(platform.gateways[0], { token: bobNow.accessToken, lastEventId: lastEventBefore });
+    const back = await connectRecording(platform.gateways[0], {
+      token: bobNow.accessToken,
+      lastEventId: lastEventBefore,
+    });
     sockets.push(back.socket);
     await waitFor(() => back.log.events.length > 0, { message: 'replay or sync:required' });
     expect(['sync:required', 'message:new', 'feed:post']).toContain(back.log.events[0].name);
@@ -119,7 +127,9 @@ describe('resilience: Redis restarted under message and post traffic', () => {
       { token: aliceNow.accessToken },
     );
     expect(live.status).toBe(201);
-    await waitFor(() => back.log.of('message:new').some((m: { id: string }) => m.id === live.body.id), { message: 'live message:new' });
+    await waitFor(() => back.log.of('message:new').some((m: { id: string }) => m.id === live.body.id), {
+      message: 'live message:new',
+    });
     const liveIds = back.log.of('message:new').map((m: { id: string }) => m.id);
     expect(new Set(liveIds).size).toBe(liveIds.length);
 

@@ -55,7 +55,11 @@ export class TrafficClient {
     const clientMsgId = randomUUID();
     for (let i = 0; i < attempts && !this.stopped; i++) {
       const res = await this.call(() =>
-        this.api.post<{ id: string }>(`/api/conversations/${conversationId}/messages`, { text, clientMsgId }, { token: this.token }),
+        this.api.post<{ id: string }>(
+          `/api/conversations/${conversationId}/messages`,
+          { text, clientMsgId },
+          { token: this.token },
+        ),
       );
       if (res.status === 200 || res.status === 201) {
         this.acceptedMessages.set(clientMsgId, res.body.id);
@@ -68,7 +72,9 @@ export class TrafficClient {
   async createPost(text: string, attempts = 20): Promise<void> {
     const idempotencyKey = randomUUID();
     for (let i = 0; i < attempts && !this.stopped; i++) {
-      const res = await this.call(() => this.api.post<{ id: string }>('/api/posts', { text, idempotencyKey }, { token: this.token }));
+      const res = await this.call(() =>
+        this.api.post<{ id: string }>('/api/posts', { text, idempotencyKey }, { token: this.token }),
+      );
       if (res.status === 201 || res.status === 200) {
         this.acceptedPosts.set(idempotencyKey, res.body.id);
         return;

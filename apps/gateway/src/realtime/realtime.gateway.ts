@@ -88,7 +88,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleConnection(socket: PlazaSocket): Promise<void> {
     const { userId, sessionId } = socket.data;
     this.metrics.sockets.inc();
-    limitSendBuffer(socket.conn as Parameters<typeof limitSendBuffer>[0], () => {
+    limitSendBuffer(socket.conn, () => {
       this.metrics.slowConsumerDrops.inc();
       this.logger.warn(`dropping a socket of user ${userId}: its client stopped reading`);
     });
