@@ -19,7 +19,7 @@ describe('resilience: a domain app restarted during traffic', () => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    rig = await startRig();
+    rig = await startRig({ gateways: 1 });
   }, 90_000);
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -52,7 +52,7 @@ describe('resilience: a domain app restarted during traffic', () => {
     expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);
     const conversationId = await openConversation(api, alice, [bob.id]);
     const poster = new TrafficClient(api, alice);
-    const sender = new TrafficClient(rig!.api[1], { ...alice });
+    const sender = new TrafficClient(rig!.api[0], { ...alice });
     const traffic = [
       loop(2, (lane, i) => poster.createPost(`p ${lane}/${i}`)),
       loop(2, (lane, i) => sender.sendMessage(conversationId, `m ${lane}/${i}`)),
@@ -124,7 +124,7 @@ describe('resilience: a domain app restarted during traffic', () => {
     const [api] = rig!.api;
     const [alice, bob] = await members(api, 2);
     const conversationId = await openConversation(api, alice, [bob.id]);
-    const bobSocket = await connectSocket(platform.gateways[1], { token: bob.token });
+    const bobSocket = await connectSocket(platform.gateways[0], { token: bob.token });
     sockets.push(bobSocket);
 
     const killedAt = Date.now();

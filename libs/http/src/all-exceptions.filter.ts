@@ -4,6 +4,16 @@ import { errorBody, type ErrorBody } from './error-body';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300']);
 
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+function driverCode(err: unknown): string {
+  return (
+    (err as { driverError?: { code?: string } } | null)?.driverError?.code ??
+    (err as { code?: string } | null)?.code ??
+    ''
+  );
+}
+
 /** True for errors that mean a backing service (PostgreSQL, Redis) is unreachable right now. */
 export function isUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -33,6 +43,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const message = status === 413 ? 'Request body is larger than 64 KiB' : safeClientMessage(exception);
     return errorBody(status, message);
   }
+  // Text PostgreSQL cannot store (a NUL, a character outside UTF-8) is the client's input, not our failure.
+  if (UNSTORABLE_TEXT_CODES.has(driverCode(exception)))
+    return errorBody(400, 'Text contains characters that cannot be stored');
   if (isUnavailableError(exception))
     return errorBody(503, 'A backing service is unavailable, retry shortly', 'unavailable');
   return errorBody(500, 'Internal server error');

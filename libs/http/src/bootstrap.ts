@@ -6,6 +6,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type PlazaConfig } from '@plaza/config';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { errorBody } from './error-body';
+import { inputProblem } from './input-guard';
 import { MetricsRegistry } from './metrics';
 import { registerInternalDocs } from './openapi';
 import { type LoggedRequest, requestId } from './logger.options';
@@ -46,7 +48,11 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
     forceCloseConnections: 'idle',
     genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { bufferLogs: true });
+  // Fastify's own JSON parser only (prototype poisoning refused); no form bodies: the contract is JSON.
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(PinoLogger));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
@@ -59,6 +65,12 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
     raw.route = req.routeOptions.url ?? 'unmatched';
     const span = trace.getActiveSpan()?.spanContext();
     if (span && isSpanContextValid(span)) raw.traceId = span.traceId;
+  });
+  // Parsed input only: a proxied body is a stream, checked by the app that parses it.
+  fastify.addHook('preValidation', async (req, reply) => {
+    const body = isPlainData(req.body) ? req.body : undefined;
+    const problem = inputProblem(body) ?? inputProblem(req.query) ?? inputProblem(req.params);
+    if (problem) await reply.status(400).send(errorBody(400, problem));
   });
   const metrics = app.get(MetricsRegistry);
   fastify.addHook('onResponse', async (req, reply) => {
@@ -75,6 +87,12 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   registerInternalDocs(app, options.name);
   await options.configure?.(app);
   return app;
+}
+
+function isPlainData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value === 'string';
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
 }
 
 /** Boots an app: listen, log where, and bound the shutdown so a stuck close cannot hang SIGTERM. */

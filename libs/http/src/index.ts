@@ -9,3 +9,4 @@ export { MetricsController, MetricsRegistry } from './metrics';
 export { buildOpenApiDocument, registerInternalDocs, type RouteEntry } from './openapi';
 export { CURSOR_TIME, CURSOR_UUID, type CursorField, decodeCursor, encodeCursor } from './cursor.codec';
 export { DEFAULT_LIMIT, MAX_LIMIT, PageQueryDto, pageOf } from './page-query.dto';
+export { inputProblem, MAX_INPUT_DEPTH } from './input-guard';

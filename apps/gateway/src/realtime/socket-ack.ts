@@ -1,3 +1,4 @@
+import { inputProblem } from '@plaza/http';
 import type { Ack, SocketErrorCode } from '@plaza/realtime';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -18,6 +19,8 @@ export async function validatePayload<T extends object>(dto: new () => T, payloa
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new AckError('bad_request', 'payload must be an object');
   }
+  const problem = inputProblem(payload);
+  if (problem) throw new AckError('bad_request', problem);
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) {
