@@ -6,9 +6,7 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const file = process.env.PLAZA_TEST_SUMMARY_FILE;
     if (!file) return;
-    const [passed, failed] = existsSync(file)
-      ? readFileSync(file, 'utf8').trim().split(/\s+/).map(Number)
-      : [0, 0];
+    const [passed, failed] = existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).map(Number) : [0, 0];
     const failedNow = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
     writeFileSync(file, `${(passed || 0) + results.numPassedTests} ${(failed || 0) + failedNow}\n`);
   }
