@@ -197,6 +197,18 @@ describe('resilience: hostile input', () => {
         path: '/api/posts',
         body: json({ text: 'a', visibility: 'everyone' }),
       },
+      {
+        name: 'profile headline null (found by fuzzing)',
+        method: 'PATCH',
+        path: '/api/profiles/me',
+        body: json({ headline: null }),
+      },
+      {
+        name: 'profile displayName and skills null',
+        method: 'PATCH',
+        path: '/api/profiles/me',
+        body: json({ displayName: null, skills: null }),
+      },
       { name: 'memberIds a string', method: 'POST', path: '/api/conversations', body: json({ memberIds: bob.id }) },
       { name: 'memberIds numbers', method: 'POST', path: '/api/conversations', body: json({ memberIds: [1, 2] }) },
       {
