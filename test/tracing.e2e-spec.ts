@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import {
   apiClient,
   connectSocket,
+  createTestDatabase,
+  dropTestDatabase,
   emitAck,
   freePort,
   openConversation,
@@ -95,11 +97,18 @@ describe('tracing: one connected trace per request, socket command and the event
   let platform: Platform;
   const sockets: TestSocket[] = [];
 
+  let databaseUrl: string;
+
   beforeAll(async () => {
     collector = await startCollector();
+    // A world of its own (database and event streams): apps of the shared platform on the same
+    // streams would be instances of the same app group and could take these events, untraced.
+    databaseUrl = await createTestDatabase('plaza_tracing');
     platform = await startPlatform({
       gateways: 1,
+      databaseUrl,
       env: {
+        EVENTS_STREAM_PREFIX: `plaza:tracing-test:${process.pid}`,
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${collector.port}/v1/traces`,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -111,6 +120,7 @@ describe('tracing: one connected trace per request, socket command and the event
   afterAll(async () => {
     for (const s of sockets) s.close();
     await platform?.stop();
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
     collector?.server.closeAllConnections();
     collector?.server.close();
   });
