@@ -13,17 +13,9 @@ import {
   type TestSocket,
   waitFor,
 } from '@plaza/testing';
+import type { MessagePayload, WithEventId } from '@plaza/realtime';
 
-interface Msg {
-  id: string;
-  conversationId: string;
-  seq: number;
-  senderId: string;
-  text: string;
-  clientMsgId: string;
-  createdAt: string;
-  eventId: string;
-}
+type Msg = WithEventId<MessagePayload>;
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
