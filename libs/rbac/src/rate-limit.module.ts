@@ -18,8 +18,8 @@ export function rateLimitApplies(context: ExecutionContext, name: string): boole
 }
 
 /**
- * Redis-backed rate limits for an app: a default limit on every route (API_RATE_LIMIT per 60 s
- * per client IP) plus named throttlers that apply only to routes marked `@RateLimit(name)`.
+ * Redis-backed named rate limits that apply only to routes marked `@RateLimit(name)` (login,
+ * register). The overall API_RATE_LIMIT is the gateway's, per user, in front of every app.
  */
 @Module({})
 export class RateLimitModule {
@@ -32,7 +32,6 @@ export class RateLimitModule {
           useFactory: (config: PlazaConfig, redis: Redis) => ({
             storage: new RedisThrottlerStorage(redis),
             throttlers: [
-              { name: 'default', ttl: 60_000, limit: config.API_RATE_LIMIT },
               ...named(config).map((t) => ({
                 ...t,
                 // A named throttler's Retry-After comes from our 429 body, not `Retry-After-<name>`.
