@@ -46,8 +46,9 @@ describe('profiles: graph events', () => {
       ['follow.removed', { followerId: b.id, followeeId: a.id }],
       ['follow.removed', { followerId: a.id, followeeId: b.id }],
       ['follow.created', { followerId: b.id, followeeId: a.id }],
-      ['follow.removed', { followerId: b.id, followeeId: a.id }],
+      // The block comes before its consequences, so that consumers apply it first.
       ['block.created', { blockerId: a.id, blockedId: b.id }],
+      ['follow.removed', { followerId: b.id, followeeId: a.id }],
       ['block.removed', { blockerId: a.id, blockedId: b.id }],
     ];
     const published = await waitFor(

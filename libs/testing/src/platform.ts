@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports';
+import { createTestDatabase, dropTestDatabase } from './test-database';
 
 export type AppName = 'gateway' | 'auth' | 'profiles' | 'feed' | 'messaging';
 export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging'];
@@ -93,12 +94,14 @@ async function stopProcess(proc: RunningProcess, signal: NodeJS.Signals = 'SIGTE
 
 /**
  * Starts the real platform as processes: every domain app and N gateways on free ports, against
- * the given (or `DATABASE_URL`/`REDIS_URL`) PostgreSQL and Redis. Used by the platform e2e suites.
+ * a database of its own (unless `databaseUrl` is given) and `REDIS_URL`'s Redis. Used by the platform e2e suites.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const apps = options.apps ?? DOMAIN_APPS;
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error('startPlatform needs DATABASE_URL (set by the Jest global setup)');
+  // Without an explicit database a platform gets one of its own, and event streams of its own:
+  // its outbox relays and consumer groups must never take another platform's events.
+  const ownDatabase = options.databaseUrl ? undefined : await createTestDatabase('plaza_platform');
+  const databaseUrl = options.databaseUrl ?? ownDatabase!;
   const ports: Record<string, number> = {};
   for (const app of DOMAIN_APPS) ports[app] = await freePort();
   const env: Record<string, string> = {
@@ -114,6 +117,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     REGISTER_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '100000',
     API_RATE_LIMIT: '1000000',
+    ...(ownDatabase ? { EVENTS_STREAM_PREFIX: `plaza:events:${new URL(ownDatabase).pathname.slice(1)}` } : {}),
     ...options.env,
   };
   const processes: RunningProcess[] = [];
@@ -160,6 +164,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
     async stop() {
       await Promise.all(processes.map((p) => stopProcess(p)));
+      if (ownDatabase) await dropTestDatabase(ownDatabase);
     },
   };
 

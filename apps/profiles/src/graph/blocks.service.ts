@@ -29,11 +29,12 @@ export class BlocksService {
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
       if (!(await this.blocks.insert(manager, caller.userId, userId))) return;
+      // First in the stream: consumers know of the block before they see its consequences.
+      await this.outbox.publish(manager, 'block.created', { blockerId: caller.userId, blockedId: userId });
       await this.edges.disconnect(manager, caller.userId, userId);
       await this.edges.unfollow(manager, caller.userId, userId);
       await this.edges.unfollow(manager, userId, caller.userId);
       await this.requests.cancelPendingBetween(manager, caller.userId, userId);
-      await this.outbox.publish(manager, 'block.created', { blockerId: caller.userId, blockedId: userId });
     });
   }
 
