@@ -36,8 +36,8 @@ export class NotificationEventsHandler {
   /** Follows implied by a new connection are announced by connection.accepted instead. */
   @OnDomainEvent('follow.created')
   async onFollowCreated(event: DomainEvent<'follow.created'>, manager: EntityManager): Promise<void> {
-    const { followerId, followeeId } = event.payload;
-    if ((event.payload as { viaConnection?: boolean }).viaConnection) return;
+    const { followerId, followeeId, viaConnection } = event.payload;
+    if (viaConnection) return;
     await this.notifications.notify(manager, {
       eventId: event.id,
       userId: followeeId,

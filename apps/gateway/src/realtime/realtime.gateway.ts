@@ -24,7 +24,7 @@ import { ReplayService } from './replay.service';
 import { limitSendBuffer } from './send-buffer-limit';
 import { AckError, ackError, validatePayload } from './socket-ack';
 import type { PlazaServer, PlazaSocket } from './socket-data';
-import { SocketRateLimiter } from './socket-rate-limiter.service';
+import { SOCKET_LIMITS, SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
 const tracer = trace.getTracer('plaza-gateway');
@@ -125,7 +125,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return this.command('message:send', async () => {
       const dto = await validatePayload(SendMessageDto, body);
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
-        throw new AckError('rate_limited', 'message:send is limited to 20 per second');
+        throw new AckError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
       }
       const message = await this.forwarder.postToMessaging<MessagePayload>(
         `/api/conversations/${dto.conversationId}/messages`,

@@ -44,10 +44,11 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async start(userId: string, conversationId: string): Promise<void> {
-    const limit = { key: this.limiter.key('typing:start', userId), max: SOCKET_LIMITS['typing:start'] };
+    const max = SOCKET_LIMITS['typing:start'];
+    const limit = { key: this.limiter.key('typing:start', userId), max };
     const started = await this.store.start(conversationId, userId, limit, conversationMembersKey(conversationId));
     if (started.outcome === 'rate_limited')
-      throw new AckError('rate_limited', 'typing:start is limited to 5 per second');
+      throw new AckError('rate_limited', `typing:start is limited to ${max} per second`);
     if (started.outcome === 'not_member') throw new AckError('not_found', 'Conversation not found');
     this.relay(started.members, conversationId, userId, true);
   }
