@@ -10,6 +10,7 @@ export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging'];
 const ROOT = join(__dirname, '..', '..', '..');
 
 export interface RunningProcess {
+  app: AppName;
   name: string;
   url: string;
   port: number;
@@ -54,7 +55,8 @@ async function waitReady(proc: RunningProcess, timeoutMs = 30_000): Promise<void
     }
     try {
       const res = await fetch(`${proc.url}/health/ready`);
-      if (res.status === 200) return;
+      // Only this app's answer counts, not another process that happens to hold the port.
+      if (res.status === 200 && res.headers.get('x-served-by') === proc.app) return;
     } catch {
       // not listening yet
     }
@@ -77,7 +79,7 @@ function spawnApp(app: AppName, name: string, port: number, env: Record<string, 
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return { name, url: `http://127.0.0.1:${port}`, port, child, output };
+  return { app, name, url: `http://127.0.0.1:${port}`, port, child, output };
 }
 
 async function stopProcess(proc: RunningProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -1,7 +1,21 @@
 import { createServer } from 'node:net';
 
-/** A port the OS just handed out and released; good enough for one test run on loopback. */
+const handedOut = new Set<number>();
+
+/**
+ * A port the OS just handed out and released, never the same one twice in this process: the OS
+ * may offer a just-released port again, and two apps given one port means the second never binds.
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await osPort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
