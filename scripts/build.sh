@@ -5,9 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=".build-$$"
+# Hash of the inputs taken before compiling: a file edited during the build makes the next start rebuild.
+hash=$(node scripts/build-state.mjs)
 trap 'rm -rf "$out"' EXIT
 npx tsc -p tsconfig.build.json --outDir "$out"
 npx tsc-alias -p tsconfig.build.json --outDir "$out"
+printf '%s' "$hash" > "$out/.build-hash"
 rm -rf dist.old
 [ -d dist ] && mv dist dist.old
 mv "$out" dist

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,8 +77,30 @@ export async function waitHttpOk(url, timeoutMs, child) {
   return false;
 }
 
-export function runNode(file, env, name) {
-  const child = spawn(process.execPath, [file], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Runs an app; `piped` leaves its stdout/stderr to the caller (pretty logs), else they are ours. */
+export function runNode(file, env, name, piped = false) {
+  const output = piped ? 'pipe' : 'inherit';
+  const child = spawn(process.execPath, [file], { cwd: ROOT, env, stdio: ['ignore', output, output] });
   child.plazaName = name;
   return child;
+}
+
+/**
+ * The repository's `.env` (when present) under the process environment: what is already set wins.
+ * `node:util` parseEnv (Node ≥ 20.12) reads the same syntax as `node --env-file`.
+ */
+export function loadEnv() {
+  const file = join(ROOT, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Where `npm start` writes the embedded PostgreSQL URL, so `npm run cli` and `npm run seed` find it. */
+export const EMBEDDED_DATABASE_URL_FILE = join(DATA_DIR, 'database-url');
+
+/** DATABASE_URL, else the URL of the embedded PostgreSQL that `npm start` is running (if any). */
+export function databaseUrl(env) {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (existsSync(EMBEDDED_DATABASE_URL_FILE)) return readFileSync(EMBEDDED_DATABASE_URL_FILE, 'utf8').trim();
+  return undefined;
 }

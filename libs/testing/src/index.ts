@@ -34,3 +34,5 @@ export {
   type TestSocket,
 } from './socket-client';
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
+export { openApiValidator, readRecordedResponses } from './openapi-validator';
+export { type RecordedResponse, recordResponse, RESPONSE_LOG_ENV } from './response-recorder';
