@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DataSource, type EntityManager } from 'typeorm';
 
- 
 type Class<T = unknown> = abstract new (...args: any[]) => T;
 
 /** Every method of `cls` (and its parents) as a `jest.fn()` with no behaviour. */
