@@ -70,7 +70,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   private async authenticate(socket: PlazaSocket): Promise<void> {
     const origin = socket.handshake.headers.origin;
-    if (origin && !this.config.ALLOWED_ORIGINS.includes(origin) && !isSameOrigin(origin, socket.handshake.headers.host)) {
+    if (
+      origin &&
+      !this.config.ALLOWED_ORIGINS.includes(origin) &&
+      !isSameOrigin(origin, socket.handshake.headers.host)
+    ) {
       throw new UnauthenticatedError('origin not allowed');
     }
     // Only `auth.token`: a token in the query string would end up in proxy and access logs.

@@ -37,7 +37,7 @@ export async function registerWebClient(fastify: FastifyInstance, root = WEB_ROO
     // Swagger UI registers @fastify/static too; only one may decorate the reply.
     decorateReply: false,
     setHeaders: (res, path) => {
-      if (path.includes(`${join(root, 'assets')}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      if (path.startsWith(join(root, 'assets'))) res.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   const sendIndex = (_req: FastifyRequest, reply: FastifyReply) =>

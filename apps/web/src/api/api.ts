@@ -158,7 +158,8 @@ export function describeError(err: unknown): string {
       return `Too many attempts.${wait}`;
     }
     if (err.code === 'account_suspended') return 'This account is suspended. Contact the platform team.';
-    if (err.code === 'weak_password') return 'That password is too common or too short. Choose a longer, less common one.';
+    if (err.code === 'weak_password')
+      return 'That password is too common or too short. Choose a longer, less common one.';
     if (err.code === 'invalid_token') return 'This link has expired or was already used. Ask for a new one.';
     if (err.code === 'invalid_credentials') return 'The current password is not right.';
     if (err.status === 401) return 'Wrong email or password.';
@@ -244,7 +245,7 @@ function refreshOnce(): Promise<boolean> {
   if (!tokens) return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      const result = await raw<AuthResult>('POST', '/api/auth/refresh', { refreshToken: tokens!.refreshToken }, false);
+      const result = await raw<AuthResult>('POST', '/api/auth/refresh', { refreshToken: tokens.refreshToken }, false);
       keep(result);
       return true;
     } catch (err) {
@@ -270,9 +271,7 @@ async function raw<T>(method: string, path: string, body: unknown, auth: boolean
     throw new ApiError(0, 'offline', 'offline');
   }
   if (res.status === 204 || res.status === 202) return undefined as T;
-  const data = (await res.json().catch(() => null)) as
-    | (T & { message?: string | string[]; code?: string })
-    | null;
+  const data = (await res.json().catch(() => null)) as (T & { message?: string | string[]; code?: string }) | null;
   if (!res.ok) {
     const message = Array.isArray(data?.message) ? data.message.join('; ') : (data?.message ?? res.statusText);
     const retry = Number(res.headers.get('retry-after')) || undefined;

@@ -226,7 +226,9 @@ export async function sendMessage(conversationId: string, text: string): Promise
   const clientMsgId = crypto.randomUUID();
   let message: Message;
   if (socket?.connected) {
-    const ack = (await socket.timeout(10_000).emitWithAck('message:send', { conversationId, text, clientMsgId })) as Ack;
+    const ack = (await socket
+      .timeout(10_000)
+      .emitWithAck('message:send', { conversationId, text, clientMsgId })) as Ack;
     if (!ack.ok || !ack.message) throw new LiveError(ack.error?.code ?? 'internal', ack.error?.message ?? 'not sent');
     message = ack.message;
   } else {

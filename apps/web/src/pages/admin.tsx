@@ -41,7 +41,12 @@ export function AdminUsers() {
       >
         <label className="grow">
           <span className="sr-only">Find users by email, handle or name</span>
-          <input type="search" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Email, handle or name" />
+          <input
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="Email, handle or name"
+          />
         </label>
         <button type="submit">Find</button>
       </form>
@@ -58,7 +63,12 @@ export function AdminUsers() {
         </thead>
         <tbody>
           {users.data?.items.map((u) => (
-            <UserRow key={u.id} user={u} canManage={me.data?.permissions?.includes('roles:manage') ?? false} canSuspend={me.data?.permissions?.includes('users:suspend') ?? false} />
+            <UserRow
+              key={u.id}
+              user={u}
+              canManage={me.data?.permissions?.includes('roles:manage') ?? false}
+              canSuspend={me.data?.permissions?.includes('users:suspend') ?? false}
+            />
           ))}
         </tbody>
       </table>
@@ -89,7 +99,9 @@ function UserRow({ user, canManage, canSuspend }: { user: AdminUser; canManage: 
                 type="checkbox"
                 checked={user.roles.includes(role)}
                 onChange={(e) =>
-                  roles.mutate(e.target.checked ? [...new Set([...user.roles, role])] : user.roles.filter((r) => r !== role))
+                  roles.mutate(
+                    e.target.checked ? [...new Set([...user.roles, role])] : user.roles.filter((r) => r !== role),
+                  )
                 }
                 aria-label={`${role} role for ${user.displayName}`}
               />{' '}

@@ -52,7 +52,8 @@ export function SignIn({ notice }: { notice: string | null }) {
         </button>
       </form>
       <p>
-        <Link href="/forgot-password">Forgot your password?</Link> · New here? <Link href="/signup">Create an account</Link>
+        <Link href="/forgot-password">Forgot your password?</Link> · New here?{' '}
+        <Link href="/signup">Create an account</Link>
       </p>
     </AuthFrame>
   );
@@ -130,7 +131,9 @@ export function ForgotPassword() {
   return (
     <AuthFrame title="Reset your password">
       {forgot.isSuccess ? (
-        <Notice>If an account uses that address, we've sent it a link to choose a new password. It works for 30 minutes.</Notice>
+        <Notice>
+          If an account uses that address, we've sent it a link to choose a new password. It works for 30 minutes.
+        </Notice>
       ) : (
         <form
           onSubmit={(e) => {
@@ -177,9 +180,18 @@ export function ResetPassword() {
         >
           <label>
             New password
-            <input name="password" type="password" autoComplete="new-password" required minLength={10} maxLength={128} />
+            <input
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={10}
+              maxLength={128}
+            />
           </label>
-          <ErrorText error={token ? reset.error : new Error('This link is incomplete. Open the link from the email again.')} />
+          <ErrorText
+            error={token ? reset.error : new Error('This link is incomplete. Open the link from the email again.')}
+          />
           <button type="submit" disabled={!token || reset.isPending}>
             Set password
           </button>

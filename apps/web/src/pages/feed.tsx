@@ -29,7 +29,9 @@ export function Feed() {
       {feed.isPending && <Loading />}
       <section aria-label="Feed" aria-live="polite" className="posts">
         {feed.data?.items.length === 0 && <p>Nothing here yet. Follow people to see their posts.</p>}
-        {feed.data?.items.map((p) => <PostCard key={p.id} post={p} />)}
+        {feed.data?.items.map((p) => (
+          <PostCard key={p.id} post={p} />
+        ))}
       </section>
       {feed.data?.nextCursor && (
         <button onClick={() => older.mutate(feed.data.nextCursor!)} disabled={older.isPending}>
@@ -90,7 +92,8 @@ export function PostCard({ post }: { post: Post }) {
     }
   };
   const react = useMutation({
-    mutationFn: (type: ReactionType) => (post.viewerReaction === type ? api.feed.unreact(post.id) : api.feed.react(post.id, type)),
+    mutationFn: (type: ReactionType) =>
+      post.viewerReaction === type ? api.feed.unreact(post.id) : api.feed.react(post.id, type),
     onSuccess: (_v, type) =>
       patch((p) => {
         const counts = { ...p.reactionCounts };
@@ -101,7 +104,10 @@ export function PostCard({ post }: { post: Post }) {
       }),
   });
   return (
-    <article className={`card post ${freshPosts.has(post.id) ? 'fresh' : ''}`} aria-label={`Post by ${post.author.displayName}`}>
+    <article
+      className={`card post ${freshPosts.has(post.id) ? 'fresh' : ''}`}
+      aria-label={`Post by ${post.author.displayName}`}
+    >
       <header>
         <UserLink user={post.author} /> <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         {post.visibility === 'connections' && <span className="tag">Connections</span>}
@@ -124,7 +130,9 @@ export function PostCard({ post }: { post: Post }) {
         </button>
       </div>
       <ErrorText error={react.error} />
-      {showComments && <Comments post={post} onAdded={() => patch((p) => ({ ...p, commentCount: p.commentCount + 1 }))} />}
+      {showComments && (
+        <Comments post={post} onAdded={() => patch((p) => ({ ...p, commentCount: p.commentCount + 1 }))} />
+      )}
     </article>
   );
 }
@@ -161,7 +169,12 @@ function Comments({ post, onAdded }: { post: Post; onAdded: () => void }) {
       >
         <label className="grow">
           <span className="sr-only">Write a comment</span>
-          <input value={text} onChange={(e) => setText(e.target.value)} maxLength={1000} placeholder="Write a comment" />
+          <input
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            maxLength={1000}
+            placeholder="Write a comment"
+          />
         </label>
         <button type="submit" disabled={add.isPending || !text.trim()}>
           Comment

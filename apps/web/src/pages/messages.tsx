@@ -10,7 +10,13 @@ function others(conv: Conversation, meId: string | undefined) {
   return conv.members.filter((m) => m.id !== meId);
 }
 function convTitle(conv: Conversation, meId: string | undefined): string {
-  return conv.title ?? (others(conv, meId).map((m) => m.displayName).join(', ') || 'Just you');
+  return (
+    conv.title ??
+    (others(conv, meId)
+      .map((m) => m.displayName)
+      .join(', ') ||
+      'Just you')
+  );
 }
 
 export function Conversations() {
@@ -47,7 +53,11 @@ export function Conversations() {
           ))}
         </ul>
       </section>
-      {id && current ? <ConversationView key={id} conv={current} /> : id && list.isSuccess ? <p>Conversation not found.</p> : null}
+      {id && current ? (
+        <ConversationView key={id} conv={current} />
+      ) : id && list.isSuccess ? (
+        <p>Conversation not found.</p>
+      ) : null}
     </div>
   );
 }
@@ -84,7 +94,12 @@ function NewConversation() {
     >
       <label>
         To
-        <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter your connections" autoFocus />
+        <input
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="Filter your connections"
+          autoFocus
+        />
       </label>
       <fieldset>
         <legend className="sr-only">Connections</legend>
@@ -136,7 +151,11 @@ function ConversationView({ conv }: { conv: Conversation }) {
   const people = others(conv, meId);
   const memberIds = people.map((p) => p.id).join(',');
   useEffect(() => {
-    if (memberIds) void api.presence(memberIds.split(',')).then((r) => seedPresence(r.items), () => undefined);
+    if (memberIds)
+      void api.presence(memberIds.split(',')).then(
+        (r) => seedPresence(r.items),
+        () => undefined,
+      );
   }, [memberIds]);
 
   // Read receipts: tell the others how far this person has read.
@@ -164,9 +183,7 @@ function ConversationView({ conv }: { conv: Conversation }) {
     .map(([userId]) => conv.members.find((m) => m.id === userId)?.displayName ?? 'Someone');
   const reads = live.reads[conv.id] ?? {};
   const myLast = [...items].reverse().find((m) => m.senderId === meId);
-  const seenBy = myLast
-    ? people.filter((p) => (reads[p.id] ?? 0) >= myLast.seq).map((p) => p.displayName)
-    : [];
+  const seenBy = myLast ? people.filter((p) => (reads[p.id] ?? 0) >= myLast.seq).map((p) => p.displayName) : [];
   const name = (senderId: string) => conv.members.find((m) => m.id === senderId)?.displayName ?? 'Someone';
 
   return (

@@ -41,7 +41,9 @@ export function ProfilePage() {
       <section aria-label={`Posts by ${p.displayName}`} className="posts">
         <h2>Posts</h2>
         {posts.data?.items.length === 0 && <p>No posts yet.</p>}
-        {posts.data?.items.map((post) => <PostCard key={post.id} post={post} />)}
+        {posts.data?.items.map((post) => (
+          <PostCard key={post.id} post={post} />
+        ))}
       </section>
     </>
   );
@@ -128,7 +130,13 @@ function EditProfile({ profile }: { profile: Profile }) {
   );
 }
 
-function PersonRow({ person, children }: { person: Profile | { id: string; handle: string; displayName: string }; children?: React.ReactNode }) {
+function PersonRow({
+  person,
+  children,
+}: {
+  person: Profile | { id: string; handle: string; displayName: string };
+  children?: React.ReactNode;
+}) {
   return (
     <li className="person">
       <Avatar user={person} />
@@ -145,7 +153,11 @@ export function Search() {
   const text = new URLSearchParams(useSearch()).get('q') ?? '';
   const [, navigate] = useLocation();
   const [draft, setDraft] = useState(text);
-  const results = useQuery({ queryKey: ['search', text], queryFn: () => api.profiles.search(text), enabled: text.length > 0 });
+  const results = useQuery({
+    queryKey: ['search', text],
+    queryFn: () => api.profiles.search(text),
+    enabled: text.length > 0,
+  });
   return (
     <>
       <PageTitle>Search people</PageTitle>
@@ -159,7 +171,12 @@ export function Search() {
       >
         <label className="grow">
           <span className="sr-only">Name, handle, headline or skill</span>
-          <input type="search" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Name, handle, headline or skill" />
+          <input
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="Name, handle, headline or skill"
+          />
         </label>
         <button type="submit">Search</button>
       </form>
