@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by the tests themselves */
+ 
 import {
   type ApiClient,
   connectRecording,
