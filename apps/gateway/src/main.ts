@@ -13,6 +13,7 @@ import { registerApiRateLimit } from './proxy/api-rate-limit.hook';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 import { CORS_ALLOWED_HEADERS, CORS_METHODS } from './proxy/cors.constants';
+import { registerWebClient } from './web/web-client.plugin';
 
 const config = loadConfigOrExit();
 void bootstrap({
@@ -42,5 +43,6 @@ void bootstrap({
       patchDocumentOnRequest: () => docs.document(app),
     });
     fastify.get('/api/docs/asyncapi.json', async () => ASYNCAPI_DOCUMENT);
+    await registerWebClient(fastify);
   },
 });

@@ -10,5 +10,5 @@ describe('@plaza/client generated types', () => {
     }).catch((err: { code: number; stderr: string; stdout: string }) => err);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('current');
-  }, 60_000);
+  }, 180_000);
 });

@@ -36,3 +36,4 @@ export {
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
 export { openApiValidator, readRecordedResponses } from './openapi-validator';
 export { type RecordedResponse, recordResponse, RESPONSE_LOG_ENV } from './response-recorder';
+export { automock, newTestService, type TestService } from './test-service';

@@ -47,11 +47,7 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-// Generous: on a loaded 2-core machine one app takes 15 s to print its first line.
-async function waitReady(
-  proc: RunningProcess,
-  timeoutMs = Number(process.env.PLAZA_READY_TIMEOUT_MS ?? 60_000),
-): Promise<void> {
+async function waitReady(proc: RunningProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {

@@ -58,7 +58,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     server.use((socket, next) => {
       // A page on a foreign origin is told so, not "unauthorized", and the operator sees which origin.
       const origin = socket.handshake.headers.origin;
-      if (origin && !this.config.ALLOWED_ORIGINS.includes(origin)) {
+      if (
+        origin &&
+        !this.config.ALLOWED_ORIGINS.includes(origin) &&
+        !isSameOrigin(origin, socket.handshake.headers.host)
+      ) {
         this.metrics.handshakeFailures.inc({ reason: 'origin_not_allowed' });
         this.logger.warn(
           `socket handshake refused: origin ${JSON.stringify(origin.slice(0, 200))} is not in ALLOWED_ORIGINS`,
@@ -230,5 +234,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onApplicationShutdown(): Promise<void> {
     const sockets = this.server ? await this.server.local.fetchSockets() : [];
     for (const socket of sockets) (socket as unknown as PlazaSocket).conn.close();
+  }
+}
+
+/**
+ * A page served by this gateway itself (the reference web client at `/`) connects from the
+ * gateway's own origin, which is therefore always allowed. Tokens travel in the handshake payload,
+ * never in cookies, so no other page gains anything from this.
+ */
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
   }
 }
