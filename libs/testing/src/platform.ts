@@ -47,7 +47,10 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-async function waitReady(proc: RunningProcess, timeoutMs = 90_000): Promise<void> {
+async function waitReady(
+  proc: RunningProcess,
+  timeoutMs = Number(process.env.PLAZA_READY_TIMEOUT_MS ?? 90_000),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {
