@@ -22,6 +22,7 @@
 // Env: BENCH_CLIENTS (1000), BENCH_STEP_MS (3000), BENCH_LAT_MS (4000), BENCH_RATES (comma list),
 //      BENCH_SYSTEMS (bare,product), BENCH_DATABASE_ADMIN_URL, BENCH_JSON_OUT (file for the JSON
 //      summary), BENCH_MESSAGING_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+//      BENCH_GATEWAY_NODE_ARGS (the same for both gateways),
 //      BENCH_DIST (dist: where the compiled apps are, for A/B runs of a patched copy),
 //      BENCH_PRIORITY (e.g. -10: nice this bench's processes above a busy machine's).
 import { fork, spawn } from 'node:child_process';
@@ -287,7 +288,9 @@ async function main() {
     if (cleaned) return;
     cleaned = true;
     for (const child of children) stopChild(child);
-    await Promise.all([...children].map((c) => exited(c, 5000)));
+    // A profiled process writes its profile on exit: give it time to shut down.
+    const profiling = /cpu-prof/.test(`${process.env.BENCH_MESSAGING_NODE_ARGS}${process.env.BENCH_GATEWAY_NODE_ARGS}`);
+    await Promise.all([...children].map((c) => exited(c, profiling ? 30_000 : 5000)));
     for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${err.message}`));
   };
   const hardStop = setTimeout(() => {
@@ -384,7 +387,13 @@ async function main() {
     };
     const startApp = async (app, extra = {}) => {
       const env = { ...baseEnv, ...extra };
-      const nodeArgs = (app === 'messaging' ? (process.env.BENCH_MESSAGING_NODE_ARGS ?? '') : '')
+      const nodeArgs = (
+        app === 'messaging'
+          ? (process.env.BENCH_MESSAGING_NODE_ARGS ?? '')
+          : app === 'gateway'
+            ? (process.env.BENCH_GATEWAY_NODE_ARGS ?? '')
+            : ''
+      )
         .split(' ')
         .filter(Boolean);
       const child = spawn(
