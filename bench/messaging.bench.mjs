@@ -22,12 +22,12 @@
 // Env: BENCH_CLIENTS (1000), BENCH_STEP_MS (3000), BENCH_LAT_MS (4000), BENCH_RATES (comma list),
 //      BENCH_SYSTEMS (bare,product), BENCH_DATABASE_ADMIN_URL, BENCH_JSON_OUT (file for the JSON
 //      summary), BENCH_MESSAGING_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
-//      BENCH_GATEWAY_NODE_ARGS (the same for both gateways),
+//      BENCH_GATEWAY_NODE_ARGS (the same for both gateways), BENCH_APP_LOG_DIR (keep the apps' logs),
 //      BENCH_DIST (dist: where the compiled apps are, for A/B runs of a patched copy),
 //      BENCH_PRIORITY (e.g. -10: nice this bench's processes above a busy machine's).
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -408,9 +408,12 @@ async function main() {
       children.add(child);
       prioritize(child.pid);
       const output = [];
+      // BENCH_APP_LOG_DIR: also append every app's output to <dir>/<app>-<pid>.log.
+      const logFile = process.env.BENCH_APP_LOG_DIR ? `${process.env.BENCH_APP_LOG_DIR}/${app}-${child.pid}.log` : null;
       const keep = (chunk) => {
         output.push(chunk.toString());
         if (output.length > 100) output.shift();
+        if (logFile) appendFileSync(logFile, chunk);
       };
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);

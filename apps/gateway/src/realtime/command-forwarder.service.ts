@@ -26,9 +26,13 @@ const CODES: Record<number, SocketErrorCode> = {
 
 /** Command-channel requests in flight at once; what arrives meanwhile goes in the next one. */
 const CHANNEL_IN_FLIGHT = 4;
+/** Under the apps' 64 KiB body limit; one command alone is always under it (text ≤ 4,000 characters). */
+const CHANNEL_BODY_BUDGET = 56 * 1024;
 
 interface QueuedSend {
-  command: SendCommand;
+  /** The command as JSON, and its size in bytes (counted against CHANNEL_BODY_BUDGET). */
+  json: string;
+  bytes: number;
   resolve: (message: MessagePayload) => void;
   reject: (err: AckError) => void;
 }
@@ -92,7 +96,8 @@ export class CommandForwarder implements OnApplicationShutdown {
   /** Stores a message through messaging's command channel; resolves with the stored message. */
   sendMessage(command: SendCommand): Promise<MessagePayload> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      const json = JSON.stringify(command);
+      this.queue.push({ json, bytes: Buffer.byteLength(json), resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -105,7 +110,14 @@ export class CommandForwarder implements OnApplicationShutdown {
 
   private pump(): void {
     while (this.inFlight < CHANNEL_IN_FLIGHT && this.queue.length) {
-      const batch = this.queue.splice(0, COMMAND_BATCH_MAX);
+      let count = 0;
+      let bytes = 0;
+      while (count < this.queue.length && count < COMMAND_BATCH_MAX) {
+        bytes += this.queue[count].bytes + 1;
+        if (count > 0 && bytes > CHANNEL_BODY_BUDGET) break;
+        count++;
+      }
+      const batch = this.queue.splice(0, count);
       this.inFlight++;
       void this.postBatch(batch).finally(() => {
         this.inFlight--;
@@ -121,7 +133,7 @@ export class CommandForwarder implements OnApplicationShutdown {
         method: 'POST',
         path: COMMAND_CHANNEL_PATH,
         headers: { [COMMAND_CHANNEL_HEADER]: this.channelKey, 'content-type': 'application/json' },
-        body: JSON.stringify({ commands: batch.map((b) => b.command) }),
+        body: `{"commands":[${batch.map((b) => b.json).join(',')}]}`,
       });
       const text = await res.body.text();
       if (res.statusCode !== 200) throw new Error(`command channel answered ${res.statusCode}: ${text.slice(0, 200)}`);
