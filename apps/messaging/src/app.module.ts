@@ -7,6 +7,7 @@ import { RealtimeModule } from '@plaza/realtime';
 import { MessageCommandsController } from './commands/message-commands.controller';
 import { MessageCommandsService } from './commands/message-commands.service';
 import { ConversationMembersSync } from './conversations/conversation-members.sync';
+import { ConversationSafety } from './conversations/conversation-safety.service';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
@@ -41,6 +42,7 @@ export class AppModule {
         ConversationsRepository,
         ConversationsService,
         ConversationMembersSync,
+        ConversationSafety,
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,

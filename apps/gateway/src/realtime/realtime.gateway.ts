@@ -70,7 +70,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   private async authenticate(socket: PlazaSocket): Promise<void> {
     const origin = socket.handshake.headers.origin;
-    if (origin && !this.config.ALLOWED_ORIGINS.includes(origin)) throw new UnauthenticatedError('origin not allowed');
+    if (
+      origin &&
+      !this.config.ALLOWED_ORIGINS.includes(origin) &&
+      !isSameOrigin(origin, socket.handshake.headers.host)
+    ) {
+      throw new UnauthenticatedError('origin not allowed');
+    }
     // Only `auth.token`: a token in the query string would end up in proxy and access logs.
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : null;
@@ -226,5 +232,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onApplicationShutdown(): Promise<void> {
     const sockets = this.server ? await this.server.local.fetchSockets() : [];
     for (const socket of sockets) (socket as unknown as PlazaSocket).conn.close();
+  }
+}
+
+/**
+ * A page served by this gateway itself (the reference web client at `/`) connects from the
+ * gateway's own origin, which is therefore always allowed. Tokens travel in the handshake payload,
+ * never in cookies, so no other page gains anything from this.
+ */
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
   }
 }
