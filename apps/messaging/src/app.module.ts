@@ -5,6 +5,7 @@ import { DomainAppModule } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
 import { RealtimeModule } from '@plaza/realtime';
 import { ConversationMembersSync } from './conversations/conversation-members.sync';
+import { ConversationSafety } from './conversations/conversation-safety.service';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
@@ -38,6 +39,7 @@ export class AppModule {
         ConversationsRepository,
         ConversationsService,
         ConversationMembersSync,
+        ConversationSafety,
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,

@@ -7,7 +7,27 @@ export {
   LOG_MIN_EVENTS,
   streamIdOf,
 } from './event-log';
-export { ConnectionsReadModel, connectionsKey, ConversationMembers, conversationMembersKey } from './read-models';
+export {
+  ConnectionsReadModel,
+  connectionsKey,
+  conversationKindKey,
+  ConversationMembers,
+  conversationMembersKey,
+} from './read-models';
+export {
+  blocksKey,
+  deletedPostKey,
+  type DirectoryUser,
+  directoryHandleKey,
+  directoryUserKey,
+  followingKey,
+  type PairState,
+  SAFETY_READY_KEY,
+  SafetyGraph,
+  SafetyGraphUnavailableError,
+  USERS_READY_KEY,
+  type ViewerGraph,
+} from './safety-graph';
 export {
   type Ack,
   CLIENT_EVENT_NAMES,

@@ -47,11 +47,7 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-// A loaded machine (several test runs on 2 cores) may need longer: PLAZA_TEST_READY_TIMEOUT_MS.
-async function waitReady(
-  proc: RunningProcess,
-  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS) || 30_000,
-): Promise<void> {
+async function waitReady(proc: RunningProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {

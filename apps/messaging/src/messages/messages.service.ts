@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, InternalServerErrorException, NotFoundE
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor } from '@plaza/http';
+import { ConversationSafety } from '../conversations/conversation-safety.service';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MarkReadDto } from './dto/mark-read.dto';
@@ -29,6 +30,7 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsRepository,
     private readonly delivery: MessageDeliveryService,
+    private readonly safety: ConversationSafety,
   ) {}
 
   /** Stores then pushes; `created: false` when the caller already sent this clientMsgId here (nothing new stored or pushed). */
@@ -37,6 +39,8 @@ export class MessagesService {
     conversationId: string,
     dto: SendMessageDto,
   ): Promise<{ message: MessageDto; created: boolean }> {
+    // The block as profiles answered it (safety graph), not as messaging's event-fed copy has it yet.
+    await this.safety.assertNotBlockedInDirect(caller.userId, conversationId);
     const outcome = await this.messages.insertNext(
       { id: randomUUID(), conversationId, senderId: caller.userId, text: dto.text, clientMsgId: dto.clientMsgId },
       ({ message, memberIds }) => this.delivery.messageStored(message, memberIds),
@@ -105,9 +109,14 @@ export class MessagesService {
 
   /** Moves the caller's read position forward (never back) and tells the other members when it moved. */
   async markRead(caller: Principal, conversationId: string, dto: MarkReadDto): Promise<void> {
+    // A blocked pair's direct conversation: refused, nothing relayed (contract, v2).
+    await this.safety.assertNotBlockedInDirect(caller.userId, conversationId);
     const result = await this.messages.markRead(conversationId, caller.userId, dto.seq);
     if (!result) throw conversationNotFound();
-    if (result.advanced)
-      await this.delivery.readAdvanced(conversationId, caller.userId, result.seq, result.otherMemberIds);
+    if (result.advanced) {
+      // In a group, a receipt does not reach anyone blocked either way with the reader.
+      const recipients = await this.safety.notBlockedWith(caller.userId, result.otherMemberIds);
+      await this.delivery.readAdvanced(conversationId, caller.userId, result.seq, recipients);
+    }
   }
 }
