@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { EVENT_CATALOGUE } from '@plaza/events';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { MessageDto } from './dto/message.dto';
 
@@ -54,8 +55,8 @@ export function toMessage(row: MessageRow): MessageDto {
 }
 
 /**
- * The one statement that stores a message. Autocommitted, so the seq increment and the insert
- * commit together or not at all (a duplicate clientMsgId aborts both: no gap). The row lock the
+ * The one statement that stores a message. Autocommitted, so the seq increment, the insert and
+ * the `message.created` outbox event commit together or not at all (a duplicate clientMsgId aborts both: no gap). The row lock the
  * UPDATE takes serialises senders of one conversation. Before the statement commits it also takes
  * a session-level advisory lock on the conversation, held past the commit until the caller has
  * pushed the message: the next sender, still holding the row lock, waits for it, so messages of
@@ -76,11 +77,21 @@ WITH s AS (
   INSERT INTO messaging.messages (id, conversation_id, seq, sender_id, text, client_msg_id, created_at)
   SELECT $3, $1, s.last_seq, $2, $4, $5, s.last_activity_at FROM s
   RETURNING ${COLUMNS}
+), mem AS (
+  SELECT ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = $1 AND m.left_at IS NULL)::text[] AS ids
+), ob AS (
+  -- The outbox event of the message, in the same statement (so the same transaction) as the insert.
+  INSERT INTO messaging.outbox_events (id, name, version, payload)
+  SELECT gen_random_uuid(), 'message.created', $6, jsonb_build_object(
+           'messageId', ins.id, 'conversationId', ins.conversation_id, 'seq', ins.seq, 'senderId', ins.sender_id,
+           'memberIds', to_jsonb(mem.ids), 'text', ins.text,
+           'createdAt', to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+    FROM ins, mem
 )
 SELECT ins.*,
        pg_advisory_lock(hashtextextended('plaza-messaging-order:' || ins.conversation_id::text, 0)) AS ordered,
-       ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = $1 AND m.left_at IS NULL)::text[] AS member_ids
-  FROM ins`;
+       mem.ids AS member_ids
+  FROM ins, mem`;
 
 @Injectable()
 export class MessagesRepository {
@@ -103,7 +114,14 @@ export class MessagesRepository {
     try {
       const result = await runner.query(
         INSERT_NEXT,
-        [message.conversationId, message.senderId, message.id, message.text, message.clientMsgId],
+        [
+          message.conversationId,
+          message.senderId,
+          message.id,
+          message.text,
+          message.clientMsgId,
+          EVENT_CATALOGUE['message.created'].version,
+        ],
         true,
       );
       const rows = result.records as Array<MessageRow & { member_ids: string[] }>;
