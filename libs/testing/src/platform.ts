@@ -59,7 +59,11 @@ function testVapidKeys(): Record<string, string> {
   };
 }
 
-async function waitReady(proc: RunningProcess, timeoutMs = 30_000): Promise<void> {
+/** PLAZA_TEST_READY_TIMEOUT_MS: more time to start on a loaded machine. */
+async function waitReady(
+  proc: RunningProcess,
+  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS ?? 30_000),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {
