@@ -20,7 +20,7 @@ import {
 import { FcmFake } from './fakes/fcm-fake';
 import { type BrowserKeys, WebPushFake } from './fakes/web-push-fake';
 
-jest.setTimeout(240_000);
+jest.setTimeout(90_000);
 
 /**
  * Offline reach against fake push services that are real local HTTP servers: the Web Push fake
@@ -64,14 +64,15 @@ describe('push to offline users', () => {
     db = new Client({ connectionString: platform.env.DATABASE_URL });
     await db.connect();
     alice = await registerMember(api);
-  });
+    // Starting six apps and two gateways takes minutes on a loaded machine.
+  }, 600_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
     await db?.end();
     await platform?.stop();
     await Promise.all([webPush?.stop(), fcm?.stop()]);
-  });
+  }, 60_000);
 
   /** A new member connected with Alice, with a Web Push subscription made with their token. */
   async function subscribedMember(behaviour: Parameters<WebPushFake['subscription']>[0] = 'ok') {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from '../common/sql.util';
 
 /** What the event handler stored about the event; the push text is made at delivery (previews, names). */
 export type DeliveryContent =
@@ -67,8 +68,8 @@ export class DeliveriesRepository {
   }
 
   /** Claims up to `limit` due rows for `leaseMs` (a crashed dispatcher's rows come back after it). */
-  claimDue(limit: number, leaseMs: number): Promise<DueDelivery[]> {
-    return this.dataSource.query<DueDelivery[]>(
+  async claimDue(limit: number, leaseMs: number): Promise<DueDelivery[]> {
+    const result: unknown = await this.dataSource.query(
       `UPDATE push.deliveries d SET claimed_until = now() + make_interval(secs => $2::float8 / 1000)
          FROM push.subscriptions s
         WHERE s.id = d.subscription_id
@@ -79,6 +80,7 @@ export class DeliveriesRepository {
                   d.attempts, d.held_by, s.kind, s.session_id, s.endpoint, s.p256dh, s.auth, s.fcm_token`,
       [limit, leaseMs],
     );
+    return rowsOf<DueDelivery>(result);
   }
 
   async done(id: string): Promise<void> {
@@ -97,13 +99,13 @@ export class DeliveriesRepository {
     deferNewer: boolean,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const newer = await manager.query<unknown[]>(
+      const newer: unknown = await manager.query(
         `UPDATE push.deliveries SET due_at = CASE WHEN $5 THEN GREATEST(due_at, $3) ELSE due_at END,
                 attempts = GREATEST(attempts, $4)
           WHERE subscription_id = $1 AND topic = $2 AND claimed_until IS NULL RETURNING 1`,
         [row.subscription_id, row.topic, dueAt, patch.attempts ?? row.attempts, deferNewer],
       );
-      if (newer.length) await manager.query(`DELETE FROM push.deliveries WHERE id = $1`, [row.id]);
+      if (rowsOf(newer).length) await manager.query(`DELETE FROM push.deliveries WHERE id = $1`, [row.id]);
       else
         await manager.query(
           `UPDATE push.deliveries SET claimed_until = NULL, due_at = $2, attempts = $3, held_by = $4 WHERE id = $1`,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { generateRequestDetails } from 'web-push';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
+import { validBrowserKey } from '../subscriptions/endpoint-origins';
 import { PushHttpClient } from './push-http.client';
 import { resultOfStatus, type SendResult } from './send-result';
 
@@ -33,6 +34,8 @@ export class WebPushSender {
   async send(target: WebPushTarget, payload: string, options: PushOptions): Promise<SendResult> {
     const vapid = this.settings.vapid;
     if (!vapid) return { kind: 'rejected', status: 0, reason: 'Web Push is not configured (VAPID keys)' };
+    // Keys the browser gave that ECDH refuses: this subscription can never work.
+    if (!validBrowserKey(target.p256dh)) return { kind: 'gone', status: 0 };
     let details: ReturnType<typeof generateRequestDetails>;
     try {
       details = generateRequestDetails(
@@ -46,9 +49,8 @@ export class WebPushSender {
           contentEncoding: 'aes128gcm',
         },
       );
-    } catch {
-      // Keys the browser gave that do not make a P-256 point: this subscription can never work.
-      return { kind: 'gone', status: 0 };
+    } catch (err) {
+      return { kind: 'rejected', status: 0, reason: `cannot build the request: ${(err as Error).message}` };
     }
     const headers = Object.fromEntries(Object.entries(details.headers).map(([k, v]) => [k, String(v)]));
     try {

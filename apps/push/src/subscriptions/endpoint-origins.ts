@@ -1,3 +1,5 @@
+import { createECDH } from 'node:crypto';
+
 /**
  * Whether a Web Push endpoint may be posted to: its origin must be one of `allowed` exactly, or
  * match an `https://*.example.com` entry (one or more subdomain labels). Endpoints carrying
@@ -22,4 +24,14 @@ export function endpointAllowed(endpoint: string, allowed: readonly string[]): b
     const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;
     return host.endsWith(`.${suffix}`) && host.length > suffix.length + 1;
   });
+}
+
+/** Whether `p256dh` (base64url) is a point on P-256 that ECDH accepts, as RFC 8291 needs. */
+export function validBrowserKey(p256dh: string): boolean {
+  try {
+    createECDH('prime256v1').computeSecret(Buffer.from(p256dh, 'base64url'));
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { rowsOf } from '../common/sql.util';
 
 export interface SubscriptionRow {
   id: string;
@@ -39,11 +40,11 @@ export class SubscriptionsRepository {
         [value],
       );
       if (existing[0]?.user_id === row.user_id) {
-        const updated = await manager.query<SubscriptionRow[]>(
+        const updated: unknown = await manager.query(
           `UPDATE push.subscriptions SET session_id = $2, p256dh = $3, auth = $4, platform = $5 WHERE id = $1 RETURNING ${COLUMNS}`,
           [existing[0].id, row.session_id, row.p256dh, row.auth, row.platform],
         );
-        return { row: updated[0], created: false };
+        return { row: rowsOf<SubscriptionRow>(updated)[0], created: false };
       }
       if (existing[0]) await manager.query(`DELETE FROM push.subscriptions WHERE id = $1`, [existing[0].id]);
       const inserted = await manager.query<SubscriptionRow[]>(
@@ -82,11 +83,11 @@ export class SubscriptionsRepository {
 
   /** Deletes one of the user's subscriptions; false when there is no such subscription of theirs. */
   async deleteOwned(id: string, userId: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
+    const result: unknown = await this.dataSource.query(
       `DELETE FROM push.subscriptions WHERE id = $1 AND user_id = $2 RETURNING 1`,
       [id, userId],
     );
-    return rows.length > 0;
+    return rowsOf(result).length > 0;
   }
 
   async deleteMany(ids: readonly string[]): Promise<void> {

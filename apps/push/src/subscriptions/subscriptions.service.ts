@@ -11,7 +11,7 @@ import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
 import { SessionLiveness } from '../common/session-liveness';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import type { SubscriptionDto } from './dto/subscription.dto';
-import { endpointAllowed } from './endpoint-origins';
+import { endpointAllowed, validBrowserKey } from './endpoint-origins';
 import { type SubscriptionRow, SubscriptionsRepository } from './subscriptions.repository';
 
 const unavailable = (what: string) =>
@@ -52,6 +52,8 @@ export class SubscriptionsService {
           message: 'This push service is not allowed (PUSH_ENDPOINT_ORIGINS)',
           code: 'endpoint_not_allowed',
         });
+      if (!validBrowserKey(dto.keys!.p256dh))
+        throw new BadRequestException({ message: 'keys.p256dh is not a P-256 public key', code: 'bad_request' });
       row = {
         ...base,
         kind: 'webpush',
