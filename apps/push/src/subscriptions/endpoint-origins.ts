@@ -29,7 +29,9 @@ export function endpointAllowed(endpoint: string, allowed: readonly string[]): b
 /** Whether `p256dh` (base64url) is a point on P-256 that ECDH accepts, as RFC 8291 needs. */
 export function validBrowserKey(p256dh: string): boolean {
   try {
-    createECDH('prime256v1').computeSecret(Buffer.from(p256dh, 'base64url'));
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    ecdh.computeSecret(Buffer.from(p256dh, 'base64url'));
     return true;
   } catch {
     return false;
