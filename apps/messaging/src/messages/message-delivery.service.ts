@@ -29,10 +29,22 @@ export class MessageDeliveryService {
     private readonly typing: TypingStore,
   ) {}
 
-  /** `message:new` to every member (the sender's other sockets too); ends the sender's typing. */
-  async messageStored(message: MessageDto, memberIds: readonly string[]): Promise<void> {
+  /**
+   * `message:new` to every member (the sender's other sockets too); ends the sender's typing.
+   * `typingAudience` narrows who hears that typing ended (no one blocked either way with the
+   * sender: they were never told it started); it only runs when the sender was typing.
+   */
+  async messageStored(
+    message: MessageDto,
+    memberIds: readonly string[],
+    typingAudience?: (others: string[]) => Promise<string[]>,
+  ): Promise<void> {
     const others = memberIds.filter((id) => id !== message.senderId);
-    const typingEnded = this.typingEnded(message.conversationId, message.senderId, others);
+    const typingEnded = this.typingEnded(
+      message.conversationId,
+      message.senderId,
+      typingAudience ? () => typingAudience(others) : others,
+    );
     try {
       await withTimeout(
         this.publisher.pushDurable(memberIds, 'message:new', message),
@@ -73,10 +85,15 @@ export class MessageDeliveryService {
   }
 
   /** Announces `isTyping: false` when this call ended the user's typing state (exactly once across instances). */
-  async typingEnded(conversationId: string, userId: string, recipients: readonly string[]): Promise<void> {
+  async typingEnded(
+    conversationId: string,
+    userId: string,
+    recipients: readonly string[] | (() => Promise<readonly string[]>),
+  ): Promise<void> {
     try {
       if (await this.typing.stop(conversationId, userId)) {
-        this.publisher.pushEphemeral(recipients, 'typing', { conversationId, userId, isTyping: false });
+        const to = typeof recipients === 'function' ? await recipients() : recipients;
+        this.publisher.pushEphemeral(to, 'typing', { conversationId, userId, isTyping: false });
       }
     } catch (err) {
       this.logger.warn(`typing stop of ${userId} in ${conversationId} failed: ${String(err)}`);

@@ -43,7 +43,8 @@ export class MessagesService {
     await this.safety.assertNotBlockedInDirect(caller.userId, conversationId);
     const outcome = await this.messages.insertNext(
       { id: randomUUID(), conversationId, senderId: caller.userId, text: dto.text, clientMsgId: dto.clientMsgId },
-      ({ message, memberIds }) => this.delivery.messageStored(message, memberIds),
+      ({ message, memberIds }) =>
+        this.delivery.messageStored(message, memberIds, (others) => this.safety.notBlockedWith(caller.userId, others)),
     );
     switch (outcome.kind) {
       case 'stored':
