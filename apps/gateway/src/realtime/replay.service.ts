@@ -164,7 +164,7 @@ function postIdsOf(logged: LoggedEvent): string[] {
  * notification about a deleted post. Messages stay: the conversation history keeps them too.
  */
 function stillShown(logged: LoggedEvent, userId: string, g: ViewerGraph, deleted: Set<string>): boolean {
-  switch (logged.e as keyof DurableEvents) {
+  switch (logged.e) {
     case 'feed:post': {
       const post = logged.p as DurableEvents['feed:post'];
       const author = post.author.id;
