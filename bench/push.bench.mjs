@@ -165,12 +165,16 @@ async function bare(fake, vapid) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < subs.length) {
         const sub = subs[next++];
-        const d = webpush.generateRequestDetails(sub, JSON.stringify({ type: 'message', body: 'a benchmark message' }), {
-          vapidDetails: { subject: 'mailto:bench@plaza.invalid', ...vapid },
-          TTL: 86400,
-          urgency: 'high',
-          topic: 'bench',
-        });
+        const d = webpush.generateRequestDetails(
+          sub,
+          JSON.stringify({ type: 'message', body: 'a benchmark message' }),
+          {
+            vapidDetails: { subject: 'mailto:bench@plaza.invalid', ...vapid },
+            TTL: 86400,
+            urgency: 'high',
+            topic: 'bench',
+          },
+        );
         const res = await request(d.endpoint, { method: 'POST', headers: d.headers, body: d.body, dispatcher: agent });
         await res.body.dump();
       }
@@ -250,7 +254,11 @@ async function messagePath(db) {
   await pg.end();
   const stats = (xs) => {
     const s = xs.sort((x, y) => x - y);
-    return { p50: +pct(s, 50).toFixed(3), p99: +pct(s, 99).toFixed(3), mean: +(s.reduce((x, y) => x + y, 0) / s.length).toFixed(3) };
+    return {
+      p50: +pct(s, 50).toFixed(3),
+      p99: +pct(s, 99).toFixed(3),
+      mean: +(s.reduce((x, y) => x + y, 0) / s.length).toFixed(3),
+    };
   };
   return { without: stats(times.without), with: stats(times.with) };
 }
@@ -261,13 +269,23 @@ const vapid = vapidKeys();
 try {
   process.stdout.write(`load: ${readFileSync('/proc/loadavg', 'utf8').trim()}\n`);
   const b = await bare(fake, vapid);
-  process.stdout.write(`bare loop: ${b.rate.toFixed(0)} pushes/s (${PUSHES} in ${b.seconds.toFixed(2)} s), CPU ${b.cpuPerPush.toFixed(3)} ms/push\n`);
+  process.stdout.write(
+    `bare loop: ${b.rate.toFixed(0)} pushes/s (${PUSHES} in ${b.seconds.toFixed(2)} s), CPU ${b.cpuPerPush.toFixed(3)} ms/push\n`,
+  );
   const p = await product(db, fake, vapid);
-  process.stdout.write(`push app: ${p.rate.toFixed(0)} pushes/s (${PUSHES} in ${p.seconds.toFixed(2)} s), CPU ${p.cpuPerPush.toFixed(3)} ms/push\n`);
-  process.stdout.write(`ratio product/bare: ${(p.rate / b.rate).toFixed(2)}; ceiling at ${CONCURRENCY} in flight × ${ANSWER_MS} ms: ${(CONCURRENCY * 1000) / ANSWER_MS}/s\n`);
+  process.stdout.write(
+    `push app: ${p.rate.toFixed(0)} pushes/s (${PUSHES} in ${p.seconds.toFixed(2)} s), CPU ${p.cpuPerPush.toFixed(3)} ms/push\n`,
+  );
+  process.stdout.write(
+    `ratio product/bare: ${(p.rate / b.rate).toFixed(2)}; ceiling at ${CONCURRENCY} in flight × ${ANSWER_MS} ms: ${(CONCURRENCY * 1000) / ANSWER_MS}/s\n`,
+  );
   const m = await messagePath(db);
-  process.stdout.write(`message insert without outbox row: p50 ${m.without.p50} / p99 ${m.without.p99} / mean ${m.without.mean} ms\n`);
-  process.stdout.write(`message insert with message.created: p50 ${m.with.p50} / p99 ${m.with.p99} / mean ${m.with.mean} ms\n`);
+  process.stdout.write(
+    `message insert without outbox row: p50 ${m.without.p50} / p99 ${m.without.p99} / mean ${m.without.mean} ms\n`,
+  );
+  process.stdout.write(
+    `message insert with message.created: p50 ${m.with.p50} / p99 ${m.with.p99} / mean ${m.with.mean} ms\n`,
+  );
   process.stdout.write(`load: ${readFileSync('/proc/loadavg', 'utf8').trim()}\n`);
 } finally {
   fake.server.closeAllConnections();

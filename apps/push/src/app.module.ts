@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
+import { SafetyGraph } from '@plaza/realtime';
 import { RbacModule } from '@plaza/rbac';
+import { REDIS, type Redis } from '@plaza/redis';
 import { PUSH_SETTINGS, pushSettings } from './common/push.settings';
 import { SessionLiveness } from './common/session-liveness';
 import { DeliveriesRepository } from './delivery/deliveries.repository';
@@ -41,6 +43,7 @@ export class AppModule {
       providers: [
         { provide: PUSH_SETTINGS, inject: [PLAZA_CONFIG], useFactory: pushSettings },
         SessionLiveness,
+        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         SubscriptionsRepository,
         SubscriptionsService,
         GraphRepository,

@@ -62,7 +62,7 @@ function testVapidKeys(): Record<string, string> {
 /** PLAZA_TEST_READY_TIMEOUT_MS: more time to start on a loaded machine. */
 async function waitReady(
   proc: RunningProcess,
-  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS ?? 30_000),
+  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS ?? 150_000),
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SafetyGraph } from '@plaza/realtime';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
 import { SessionLiveness } from '../common/session-liveness';
 import { GraphRepository } from '../graph/graph.repository';
@@ -43,6 +44,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
     private readonly webPush: WebPushSender,
     private readonly fcm: FcmSender,
     private readonly metrics: PushMetrics,
+    private readonly safety: SafetyGraph,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -139,13 +141,21 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * The one place blocks are checked: a push whose sender (or notification actor) and recipient
-   * are blocked either way is never sent. Read from the push app's block read model (kept from
-   * profiles' block.created/block.removed events).
+   * are blocked either way is never sent. Read from the safety graph profiles writes before a
+   * block answers (`@plaza/realtime` SafetyGraph), so a block made a moment ago counts; while
+   * that graph is being rebuilt this throws and the pushes wait (fail closed).
    */
   private async blockedRows(rows: DueDelivery[]): Promise<Set<DueDelivery>> {
-    const withActor = rows.filter((r) => r.actor_id);
-    const pairs = await this.graph.blockedPairs(withActor.map((r) => [r.user_id, r.actor_id!] as const));
-    return new Set(withActor.filter((r) => pairs.has(`${r.user_id}|${r.actor_id}`)));
+    const byUser = new Map<string, DueDelivery[]>();
+    for (const row of rows) if (row.actor_id) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row]);
+    const blocked = new Set<DueDelivery>();
+    await Promise.all(
+      [...byUser].map(async ([userId, mine]) => {
+        const among = await this.safety.blockedAmong(userId, [...new Set(mine.map((r) => r.actor_id!))]);
+        for (const row of mine) if (among.has(row.actor_id!)) blocked.add(row);
+      }),
+    );
+    return blocked;
   }
 
   /**

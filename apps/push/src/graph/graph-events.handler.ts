@@ -3,7 +3,7 @@ import { type DomainEvent, OnDomainEvent } from '@plaza/events';
 import type { EntityManager } from 'typeorm';
 import { GraphRepository } from './graph.repository';
 
-/** Keeps the push app's read model of names and blocks from the auth and profiles events. */
+/** Keeps the push app's read model of display names from the auth and profiles events. */
 @Injectable()
 export class GraphEventsHandler {
   constructor(private readonly graph: GraphRepository) {}
@@ -16,15 +16,5 @@ export class GraphEventsHandler {
   @OnDomainEvent('profile.updated')
   async onProfileUpdated(event: DomainEvent<'profile.updated'>, manager: EntityManager): Promise<void> {
     await this.graph.upsertUser(manager, event.payload.userId, event.payload.displayName, event.occurredAt);
-  }
-
-  @OnDomainEvent('block.created')
-  async onBlockCreated(event: DomainEvent<'block.created'>, manager: EntityManager): Promise<void> {
-    await this.graph.setBlocked(manager, event.payload.blockerId, event.payload.blockedId, true, event.occurredAt);
-  }
-
-  @OnDomainEvent('block.removed')
-  async onBlockRemoved(event: DomainEvent<'block.removed'>, manager: EntityManager): Promise<void> {
-    await this.graph.setBlocked(manager, event.payload.blockerId, event.payload.blockedId, false, event.occurredAt);
   }
 }

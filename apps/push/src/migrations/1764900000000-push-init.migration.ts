@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Subscriptions (Web Push endpoints and FCM tokens), per-user settings, the push app's read model
- * of users and blocks (kept from auth and profiles events) and the queue of pending deliveries.
+ * of display names (kept from auth and profiles events) and the queue of pending deliveries.
  */
 export class PushInit1764900000000 implements MigrationInterface {
   name = 'PushInit1764900000000';
@@ -31,13 +31,6 @@ export class PushInit1764900000000 implements MigrationInterface {
       display_name text,
       changed_at timestamptz NOT NULL
     )`);
-    await runner.query(`CREATE TABLE push.blocks (
-      blocker_id uuid NOT NULL,
-      blocked_id uuid NOT NULL,
-      active boolean NOT NULL,
-      changed_at timestamptz NOT NULL,
-      PRIMARY KEY (blocker_id, blocked_id)
-    )`);
     // One pending push per subscription and topic (conversation): a burst collapses into the row.
     // A claimed row (being sent) leaves the partial unique index, so a newer event queues anew.
     await runner.query(`CREATE TABLE push.deliveries (
@@ -65,7 +58,6 @@ export class PushInit1764900000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE push.deliveries`);
-    await runner.query(`DROP TABLE push.blocks`);
     await runner.query(`DROP TABLE push.users`);
     await runner.query(`DROP TABLE push.settings`);
     await runner.query(`DROP TABLE push.subscriptions`);
