@@ -28,14 +28,7 @@ export interface EventPayloads {
   'post.moderated': { postId: string; authorId: string; moderatorId: string; ip?: string };
   'conversation.member_added': { conversationId: string; userId: string };
   'conversation.member_removed': { conversationId: string; userId: string };
-<<<<<<< HEAD
-  /**
-   * A message was stored: written by messaging in the same statement/transaction as the insert
-   * (outbox). memberIds: the conversation's members at that moment, sender included.
-   */
-=======
   /** A stored message (written in the transaction that stores it); `memberIds` at that moment, sender included. */
->>>>>>> main
   'message.created': {
     messageId: string;
     conversationId: string;
@@ -45,7 +38,6 @@ export interface EventPayloads {
     text: string;
     createdAt: string;
   };
-<<<<<<< HEAD
   /** Feed stored a notification for userId (in the transaction that inserted it). */
   'notification.created': {
     notificationId: string;
@@ -55,8 +47,6 @@ export interface EventPayloads {
     subjectId: string | null;
     createdAt: string;
   };
-=======
->>>>>>> main
 }
 
 export type EventName = keyof EventPayloads;
@@ -91,10 +81,7 @@ export const EVENT_CATALOGUE: { readonly [N in EventName]: EventDefinition } = {
   'conversation.member_added': { source: 'messaging', version: 1 },
   'conversation.member_removed': { source: 'messaging', version: 1 },
   'message.created': { source: 'messaging', version: 1 },
-<<<<<<< HEAD
   'notification.created': { source: 'feed', version: 1 },
-=======
->>>>>>> main
 };
 
 export function isEventName(name: string): name is EventName {

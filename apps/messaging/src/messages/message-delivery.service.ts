@@ -39,7 +39,6 @@ export class MessageDeliveryService {
   ) {}
 
   /**
-<<<<<<< HEAD
    * `message:new` to every member (the sender's other sockets too) of each stored message, in
    * one Redis round trip, then ends the senders' typing. Messages of one conversation come in
    * seq order. A message whose previous seq another instance committed but has not pushed yet
@@ -59,23 +58,6 @@ export class MessageDeliveryService {
         this.lastPushed.get(s.message.conversationId) === s.message.seq - 1 ||
         Date.parse(s.message.createdAt) - s.prevActivityAt.getTime() > ORDER_SETTLED_MS,
     }));
-=======
-   * `message:new` to every member (the sender's other sockets too); ends the sender's typing.
-   * `typingAudience` narrows who hears that typing ended (no one blocked either way with the
-   * sender: they were never told it started); it only runs when the sender was typing.
-   */
-  async messageStored(
-    message: MessageDto,
-    memberIds: readonly string[],
-    typingAudience?: (others: string[]) => Promise<string[]>,
-  ): Promise<void> {
-    const others = memberIds.filter((id) => id !== message.senderId);
-    const typingEnded = this.typingEnded(
-      message.conversationId,
-      message.senderId,
-      typingAudience ? () => typingAudience(others) : others,
-    );
->>>>>>> i14
     try {
       while (pending.length) {
         const results = await withTimeout(this.publisher.pushMessages(pending), PUSH_TIMEOUT_MS, 'message:new push');
@@ -167,15 +149,10 @@ export class MessageDeliveryService {
   }
 
   /** Announces `isTyping: false` when this call ended the user's typing state (exactly once across instances). */
-  async typingEnded(
-    conversationId: string,
-    userId: string,
-    recipients: readonly string[] | (() => Promise<readonly string[]>),
-  ): Promise<void> {
+  async typingEnded(conversationId: string, userId: string, recipients: readonly string[]): Promise<void> {
     try {
       if (await this.typing.stop(conversationId, userId)) {
-        const to = typeof recipients === 'function' ? await recipients() : recipients;
-        this.publisher.pushEphemeral(to, 'typing', { conversationId, userId, isTyping: false });
+        this.publisher.pushEphemeral(recipients, 'typing', { conversationId, userId, isTyping: false });
       }
     } catch (err) {
       this.logger.warn(`typing stop of ${userId} in ${conversationId} failed: ${String(err)}`);

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-<<<<<<< HEAD
-import { EVENT_CATALOGUE } from '@plaza/events';
-import type { DataSource, QueryRunner } from 'typeorm';
-=======
 import type { DataSource } from 'typeorm';
->>>>>>> main
 import type { MessageDto } from './dto/message.dto';
 
 export interface NewMessage {
@@ -52,15 +47,6 @@ export function toMessage(row: MessageRow): MessageDto {
 }
 
 /**
-<<<<<<< HEAD
- * The one statement that stores a message. Autocommitted, so the seq increment, the insert and
- * the `message.created` outbox event commit together or not at all (a duplicate clientMsgId aborts both: no gap). The row lock the
- * UPDATE takes serialises senders of one conversation. Before the statement commits it also takes
- * a session-level advisory lock on the conversation, held past the commit until the caller has
- * pushed the message: the next sender, still holding the row lock, waits for it, so messages of
- * one conversation reach the realtime log in seq order on every instance, and always after their
- * commit.
-=======
  * The one statement that stores messages: a batch of sends, possibly to many conversations, in
  * one autocommitted statement (one commit, one WAL flush for the batch). Per input row, in order:
  * - a clientMsgId repeated inside the batch keeps its first occurrence only;
@@ -76,7 +62,6 @@ export function toMessage(row: MessageRow): MessageDto {
  * Rows come back for stored messages only, with the input ordinal, the members at that moment and
  * the time of the conversation's previous activity (`prev_activity_at`: when seq - 1 at the
  * latest was committed).
->>>>>>> main
  */
 const INSERT_BATCH = `
 WITH input AS (
@@ -118,23 +103,6 @@ WITH input AS (
   SELECT a.id, a.conversation_id, u.base_seq + a.n, a.sender_id, a.text, a.client_msg_id, u.last_activity_at
     FROM accepted a JOIN upd u ON u.id = a.conversation_id
   RETURNING ${COLUMNS}
-<<<<<<< HEAD
-), mem AS (
-  SELECT ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = $1 AND m.left_at IS NULL)::text[] AS ids
-), ob AS (
-  -- The outbox event of the message, in the same statement (so the same transaction) as the insert.
-  INSERT INTO messaging.outbox_events (id, name, version, payload)
-  SELECT gen_random_uuid(), 'message.created', $6, jsonb_build_object(
-           'messageId', ins.id, 'conversationId', ins.conversation_id, 'seq', ins.seq, 'senderId', ins.sender_id,
-           'memberIds', to_jsonb(mem.ids), 'text', ins.text,
-           'createdAt', to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-    FROM ins, mem
-)
-SELECT ins.*,
-       pg_advisory_lock(hashtextextended('plaza-messaging-order:' || ins.conversation_id::text, 0)) AS ordered,
-       mem.ids AS member_ids
-  FROM ins, mem`;
-=======
 ), members AS (
   SELECT m.conversation_id, array_agg(m.user_id::text ORDER BY m.user_id) AS member_ids
     FROM messaging.conversation_members m
@@ -161,7 +129,6 @@ export interface StoredMessage {
   /** When the conversation's previous message (seq - 1) was committed at the latest. */
   prevActivityAt: Date;
 }
->>>>>>> main
 
 @Injectable()
 export class MessagesRepository {
@@ -174,39 +141,6 @@ export class MessagesRepository {
    * statement failed: nothing of the batch is stored then; a unique violation
    * (`isDuplicateError`) means a concurrent send of the same clientMsgId won the race.
    */
-<<<<<<< HEAD
-  async insertNext(
-    message: NewMessage,
-    afterCommit: (outcome: InsertOutcome & { kind: 'stored' }) => Promise<void>,
-  ): Promise<InsertOutcome> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    let outcome: InsertOutcome;
-    try {
-      const result = await runner.query(
-        INSERT_NEXT,
-        [
-          message.conversationId,
-          message.senderId,
-          message.id,
-          message.text,
-          message.clientMsgId,
-          EVENT_CATALOGUE['message.created'].version,
-        ],
-        true,
-      );
-      const rows = result.records as Array<MessageRow & { member_ids: string[] }>;
-      outcome = rows.length
-        ? { kind: 'stored', message: toMessage(rows[0]), memberIds: rows[0].member_ids }
-        : { kind: 'refused' };
-    } catch (err) {
-      const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
-      if (driverError?.code !== UNIQUE_VIOLATION || driverError.constraint !== 'messages_client_msg_id') {
-        this.unlockAndRelease(runner);
-        throw err;
-      }
-      outcome = { kind: 'duplicate' };
-=======
   async insertBatch(messages: readonly NewMessage[]): Promise<Array<StoredMessage | null>> {
     const rows: Array<MessageRow & { ord: number; member_ids: string[]; prev_activity_at: Date }> =
       await this.dataSource.query(INSERT_BATCH, [
@@ -224,7 +158,6 @@ export class MessagesRepository {
         memberIds: row.member_ids,
         prevActivityAt: row.prev_activity_at,
       };
->>>>>>> main
     }
     return outcomes;
   }

@@ -47,7 +47,6 @@ export class MessagesService {
   ): Promise<{ message: MessageDto; created: boolean }> {
     // The block as profiles answered it (safety graph), not as messaging's event-fed copy has it yet.
     await this.safety.assertNotBlockedInDirect(caller.userId, conversationId);
-<<<<<<< HEAD
     const stored = await this.batcher.submit({
       id: randomUUID(),
       conversationId,
@@ -57,21 +56,6 @@ export class MessagesService {
     });
     if (stored) return { message: stored.message, created: true };
     return this.explainRefusal(caller, conversationId, dto.clientMsgId);
-=======
-    const outcome = await this.messages.insertNext(
-      { id: randomUUID(), conversationId, senderId: caller.userId, text: dto.text, clientMsgId: dto.clientMsgId },
-      ({ message, memberIds }) =>
-        this.delivery.messageStored(message, memberIds, (others) => this.safety.notBlockedWith(caller.userId, others)),
-    );
-    switch (outcome.kind) {
-      case 'stored':
-        return { message: outcome.message, created: true };
-      case 'duplicate':
-        return { message: await this.existing(caller, conversationId, dto.clientMsgId), created: false };
-      case 'refused':
-        return this.explainRefusal(caller, conversationId, dto.clientMsgId);
-    }
->>>>>>> i14
   }
 
   /**
