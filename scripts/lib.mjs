@@ -1,6 +1,6 @@
 // Helpers shared by the launcher scripts (plain Node, no build step needed).
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA_DIR = join(ROOT, '.data');
-export const APPS = ['auth', 'profiles', 'feed', 'messaging', 'gateway'];
+export const APPS = ['auth', 'profiles', 'feed', 'messaging', 'push', 'gateway'];
 
 export function appMain(app) {
   const file =
@@ -27,6 +27,24 @@ export function devJwtSecret() {
   const file = join(DATA_DIR, 'jwt-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Development VAPID keys (Web Push identity) kept per data directory like the JWT secret, so
+ * browser subscriptions survive restarts: a P-256 pair as base64url (public: the uncompressed
+ * point, private: the scalar), the format `web-push` and `pushManager.subscribe` use.
+ */
+export function devVapidKeys() {
+  mkdirSync(DATA_DIR, { recursive: true });
+  const file = join(DATA_DIR, 'vapid-keys.json');
+  if (!existsSync(file)) {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const jwk = privateKey.export({ format: 'jwk' });
+    const point = publicKey.export({ format: 'der', type: 'spki' }).subarray(-65);
+    const keys = { publicKey: point.toString('base64url'), privateKey: jwk.d };
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
 }
 
 export function tcpReachable(host, port, timeoutMs = 1000) {

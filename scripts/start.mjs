@@ -9,6 +9,7 @@ import {
   appMain,
   DATA_DIR,
   devJwtSecret,
+  devVapidKeys,
   EMBEDDED_DATABASE_URL_FILE,
   loadEnv,
   onPath,
@@ -116,12 +117,18 @@ async function main() {
   if (!env.DATABASE_URL) await startEmbeddedPostgres();
   if ((await ensureRedis()) === false) return;
   if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = devJwtSecret();
+  if (!env.VAPID_PUBLIC_KEY && !env.VAPID_PRIVATE_KEY && env.NODE_ENV !== 'production') {
+    const vapid = devVapidKeys();
+    env.VAPID_PUBLIC_KEY = vapid.publicKey;
+    env.VAPID_PRIVATE_KEY = vapid.privateKey;
+  }
   const ports = {
     gateway: env.GATEWAY_PORT ?? 3000,
     auth: env.AUTH_PORT ?? 3001,
     profiles: env.PROFILES_PORT ?? 3002,
     feed: env.FEED_PORT ?? 3003,
     messaging: env.MESSAGING_PORT ?? 3004,
+    push: env.PUSH_PORT ?? 3005,
   };
   const format = await lineFormatter(env);
   const launch = (app) => {
