@@ -58,6 +58,7 @@ async function fakePushService() {
       }, ANSWER_MS),
     );
   });
+  server.keepAliveTimeout = 60_000;
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${server.address().port}`, received: () => received, server };
 }
@@ -169,8 +170,17 @@ async function bare(fake, vapid) {
             topic: 'bench',
           },
         );
-        const res = await request(d.endpoint, { method: 'POST', headers: d.headers, body: d.body, dispatcher: agent });
-        await res.body.dump();
+        try {
+          const res = await request(d.endpoint, {
+            method: 'POST',
+            headers: d.headers,
+            body: d.body,
+            dispatcher: agent,
+          });
+          await res.body.dump();
+        } catch {
+          subs.push(sub); // a reset keep-alive socket: send it again, as the push app would
+        }
       }
     }),
   );
