@@ -20,13 +20,26 @@ export function appMain(app) {
   return file;
 }
 
-/** A development JWT secret kept per data directory, so tokens survive restarts. */
-export function devJwtSecret() {
+/** A development secret kept per data directory (`.data/<name>`), so it survives restarts. */
+function devSecret(name) {
   mkdirSync(DATA_DIR, { recursive: true });
-  const file = join(DATA_DIR, 'jwt-secret');
+  const file = join(DATA_DIR, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
+
+/** A development JWT secret kept per data directory, so tokens survive restarts. */
+export function devJwtSecret() {
+  return devSecret('jwt-secret');
+}
+
+/** The development INTERNAL_TOKEN (gateway → apps, Prometheus → /metrics), per data directory. */
+export function devInternalToken() {
+  return devSecret('internal-token');
+}
+
+/** Where `npm start` records the DATABASE_URL of its embedded PostgreSQL, for the CLI. */
+export const EMBEDDED_DATABASE_URL_FILE = join(DATA_DIR, 'database-url');
 
 export function tcpReachable(host, port, timeoutMs = 1000) {
   return new Promise((resolve) => {

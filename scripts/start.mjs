@@ -2,9 +2,20 @@
 // contract's ports; an embedded PostgreSQL under .data/ when DATABASE_URL is unset; a child
 // redis-server when REDIS_URL answers nothing and one is installed. Ctrl-C stops it all.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, appMain, DATA_DIR, devJwtSecret, onPath, redisPing, runNode, waitHttpOk } from './lib.mjs';
+import {
+  APPS,
+  appMain,
+  DATA_DIR,
+  devInternalToken,
+  devJwtSecret,
+  EMBEDDED_DATABASE_URL_FILE,
+  onPath,
+  redisPing,
+  runNode,
+  waitHttpOk,
+} from './lib.mjs';
 
 const env = { ...process.env };
 const children = [];
@@ -41,6 +52,8 @@ async function startEmbeddedPostgres() {
   await postgres.start();
   if (fresh) await postgres.createDatabase('plaza');
   env.DATABASE_URL = `postgres://plaza:plaza@127.0.0.1:${port}/plaza`;
+  // `npm run cli` (grant-role) reads it when DATABASE_URL is unset.
+  writeFileSync(EMBEDDED_DATABASE_URL_FILE, env.DATABASE_URL, { mode: 0o600 });
   log(`embedded PostgreSQL on 127.0.0.1:${port} (data kept in .data/postgres)`);
 }
 
@@ -100,6 +113,7 @@ async function main() {
   if (!env.DATABASE_URL) await startEmbeddedPostgres();
   if ((await ensureRedis()) === false) return;
   if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = devJwtSecret();
+  if (!env.INTERNAL_TOKEN && env.NODE_ENV !== 'production') env.INTERNAL_TOKEN = devInternalToken();
   const ports = {
     gateway: env.GATEWAY_PORT ?? 3000,
     auth: env.AUTH_PORT ?? 3001,

@@ -1,4 +1,4 @@
-import { apiClient, sharedPlatform } from '@plaza/testing';
+import { internalClient, sharedPlatform } from '@plaza/testing';
 
 /** `/api/posts/:id/comments` → `/api/posts/{id}/comments`, as OpenAPI writes paths. */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -17,7 +17,9 @@ describe('API documents served by the gateway', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const missing: string[] = [];
     for (const [name, url] of Object.entries({ ...platform.apps, gateway: platform.gateways[0] })) {
-      const routes = (await apiClient(url).get<{ method: string; url: string }[]>('/internal/routes')).body;
+      const routes = (
+        await internalClient(url, platform.env).get<{ method: string; url: string }[]>('/internal/routes')
+      ).body;
       if (name !== 'gateway') expect(routes.length).toBeGreaterThan(0);
       for (const route of routes) {
         if (route.url.startsWith('/api/docs')) continue;

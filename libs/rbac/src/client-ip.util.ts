@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
+import { CLIENT_IP_HEADER } from '@plaza/http';
 
-/** Set by the gateway (which alone honours TRUST_PROXY) and stripped from what clients send. */
-export const CLIENT_IP_HEADER = 'x-plaza-client-ip';
+export { CLIENT_IP_HEADER };
 
 interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
@@ -10,7 +10,9 @@ interface RequestLike {
 }
 
 /**
- * The real client IP of a request that reached a domain app. Never X-Forwarded-For: the app sits
+ * The real client IP of a request that reached a domain app. The header is set by the gateway
+ * (which alone honours TRUST_PROXY); the internal-trust hook of `@plaza/http` removes it from
+ * any request without INTERNAL_TOKEN before this runs. Never X-Forwarded-For: the app sits
  * behind the gateway, and only the gateway knows how many proxy hops to believe.
  */
 export function clientIp(req: RequestLike): string {

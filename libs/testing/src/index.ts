@@ -1,4 +1,11 @@
-export { apiClient, type ApiClient, type ApiResponse, type RequestOptions } from './http-client';
+export {
+  apiClient,
+  type ApiClient,
+  type ApiResponse,
+  fetchInternal,
+  internalClient,
+  type RequestOptions,
+} from './http-client';
 export {
   type AppName,
   DOMAIN_APPS,
@@ -7,6 +14,7 @@ export {
   type PlatformOptions,
   type RunningProcess,
   startPlatform,
+  TEST_INTERNAL_TOKEN,
 } from './platform';
 export { freePort } from './ports';
 export { sharedPlatform } from './shared-platform';

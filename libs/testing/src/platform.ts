@@ -9,6 +9,9 @@ export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging'];
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** The INTERNAL_TOKEN test platforms run with (gateway → apps; `/metrics`); see `internalClient`. */
+export const TEST_INTERNAL_TOKEN = 'test-internal-token-that-is-long-enough-0123456789';
+
 export interface RunningProcess {
   app: AppName;
   name: string;
@@ -47,7 +50,7 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-async function waitReady(proc: RunningProcess, timeoutMs = 30_000): Promise<void> {
+async function waitReady(proc: RunningProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {
@@ -111,6 +114,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     DATABASE_URL: databaseUrl,
     REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? TEST_INTERNAL_TOKEN,
     AUTH_PORT: String(ports.auth),
     PROFILES_PORT: String(ports.profiles),
     FEED_PORT: String(ports.feed),

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { internalHeaders } from '@plaza/http';
 import type { SocketErrorCode } from '@plaza/realtime';
 import { Pool } from 'undici';
 import { upstreamUrl } from '../proxy/upstream-routes';
@@ -24,7 +25,7 @@ export class CommandForwarder implements OnApplicationShutdown {
   private readonly logger = new Logger(CommandForwarder.name);
   private readonly messaging: Pool;
 
-  constructor(@Inject(PLAZA_CONFIG) config: PlazaConfig) {
+  constructor(@Inject(PLAZA_CONFIG) private readonly config: PlazaConfig) {
     this.messaging = new Pool(upstreamUrl(config, 'messaging'), {
       connections: 64,
       keepAliveTimeout: 30_000,
@@ -43,7 +44,7 @@ export class CommandForwarder implements OnApplicationShutdown {
         headers: {
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
-          'x-plaza-client-ip': clientIp,
+          ...internalHeaders(this.config, clientIp),
         },
         body: JSON.stringify(body),
       });
