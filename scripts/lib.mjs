@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DATA_DIR = join(ROOT, '.data');
+// `PLAZA_DATA_DIR` moves it (tests use a temporary one).
+export const DATA_DIR = process.env.PLAZA_DATA_DIR ?? join(ROOT, '.data');
 export const APPS = ['auth', 'profiles', 'feed', 'messaging', 'gateway'];
 
 export function appMain(app) {

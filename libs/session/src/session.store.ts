@@ -187,9 +187,10 @@ export class SessionStore {
     return Number(results?.[0]?.[1] ?? 0) > 0;
   }
 
-  async revokeAllForUser(userId: string): Promise<string[]> {
+  /** Revokes every session of the user (but `except`, e.g. the caller's own) and disconnects their sockets. */
+  async revokeAllForUser(userId: string, { except }: { except?: string | null } = {}): Promise<string[]> {
     const userKey = userSessionsKey(userId);
-    const ids = await this.redis.smembers(userKey);
+    const ids = (await this.redis.smembers(userKey)).filter((id) => id !== except);
     if (!ids.length) return [];
     await this.redis
       .multi()

@@ -42,3 +42,4 @@ export {
   type TestSocket,
 } from './socket-client';
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
+export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server';

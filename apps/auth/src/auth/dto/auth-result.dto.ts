@@ -3,6 +3,8 @@ import { ApiProperty } from '@nestjs/swagger';
 export class AuthUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ description: 'True once the user opened the verification link sent to `email`' })
+  emailVerified: boolean;
   @ApiProperty() handle: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ type: [String], example: ['user'] }) roles: string[];
