@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startDevMailbox } from './dev-mailbox.mjs';
 import {
   APPS,
   appMain,
@@ -20,6 +21,7 @@ import {
 const env = { ...process.env };
 const children = [];
 let postgres;
+let mailbox;
 let stopping = false;
 
 const log = (msg) => process.stdout.write(`[plaza] ${msg}\n`);
@@ -103,6 +105,7 @@ async function shutdown(code = 0) {
       ),
   );
   if (postgres) await postgres.stop().catch(() => undefined);
+  if (mailbox) await mailbox.close().catch(() => undefined);
   process.exit(code);
 }
 
@@ -114,6 +117,14 @@ async function main() {
   if ((await ensureRedis()) === false) return;
   if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = devJwtSecret();
   if (!env.INTERNAL_TOKEN && env.NODE_ENV !== 'production') env.INTERNAL_TOKEN = devInternalToken();
+  if (!env.SMTP_URL && env.NODE_ENV !== 'production') {
+    mailbox = await startDevMailbox({
+      smtpPort: Number(env.DEV_MAIL_SMTP_PORT ?? 1025),
+      webPort: Number(env.DEV_MAIL_WEB_PORT ?? 1080),
+    });
+    env.SMTP_URL = mailbox.smtpUrl;
+    log(`no SMTP_URL: account emails go to the development mailbox at ${mailbox.webUrl}`);
+  }
   const ports = {
     gateway: env.GATEWAY_PORT ?? 3000,
     auth: env.AUTH_PORT ?? 3001,
@@ -136,6 +147,7 @@ async function main() {
     }
   }
   log(`ready: http://localhost:${ports.gateway} (REST under /api, socket.io on /socket.io). Ctrl-C stops everything.`);
+  if (mailbox) log(`development mailbox (every email sent): ${mailbox.webUrl}`);
 }
 
 main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

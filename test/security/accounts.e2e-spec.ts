@@ -55,7 +55,7 @@ describe('accounts: email verification, password reset and change, password poli
       },
     });
     api = apiClient(platform.gateways[0]);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await platform?.stop();
     await smtp?.close();

@@ -5,6 +5,8 @@ import { PresenceController } from './presence.controller';
 import { PresenceService } from './presence.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { ReplayService } from './replay.service';
+import { SocketLifetimeService } from './socket-lifetime.service';
+import { SocketQuotaService } from './socket-quota.service';
 import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
@@ -18,6 +20,8 @@ import { TypingService } from './typing.service';
     CommandForwarder,
     SocketRateLimiter,
     GatewayMetrics,
+    SocketLifetimeService,
+    SocketQuotaService,
   ],
 })
 export class RealtimeModule {}
