@@ -184,6 +184,7 @@ describe('accounts: email verification, password reset and change, password poli
     ['digits in a row', '1234567890'],
     ['ten spaces', ' '.repeat(10)],
     ['a keyboard walk', 'qwertyuiop'],
+    ['the product name', 'plazaplaza2026'],
     ['under 10 characters', 'Xk9#vL2!q'],
     ['over 128 characters', 'Xk9#vL2!qZ'.repeat(13)],
   ])('registration refuses %s with 400 weak_password and creates nothing', async (_name, password) => {
@@ -192,6 +193,16 @@ describe('accounts: email verification, password reset and change, password poli
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('weak_password');
     expect((await api.post('/api/auth/register', registrationBody({ email: body.email }))).status).toBe(201);
+  });
+
+  it('accepts a long passphrase of any composition, checked exactly as typed', async () => {
+    const password = ` Über die Brücke, 7 müde Ärzte & ein 🐘 tanzen leise im Nebel von Gdańsk ${uniqueSuffix()} `;
+    expect([...password].length).toBeGreaterThanOrEqual(64);
+    const body = registrationBody({ password });
+    expect((await api.post('/api/auth/register', body)).status).toBe(201);
+    expect((await api.post('/api/auth/login', { email: body.email, password })).status).toBe(200);
+    for (const variant of [password.trim(), password.toUpperCase(), password.slice(0, 64)])
+      expect((await api.post('/api/auth/login', { email: body.email, password: variant })).status).toBe(401);
   });
 
   it('token answers carry Cache-Control: no-store', async () => {

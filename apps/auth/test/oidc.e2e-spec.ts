@@ -61,7 +61,7 @@ describe('OIDC access tokens (local JWKS server)', () => {
       env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: audience },
     });
     api = apiClient(platform.gateways[0]);
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await platform?.stop();
     await new Promise<void>((resolve) => jwksServer.close(() => resolve()));

@@ -30,14 +30,15 @@ export class AccountTokenRepository {
 
   /** Spends the token atomically (of two concurrent uses, one wins); null when unknown, used or expired. */
   async spend(manager: EntityManager, hash: Buffer, purpose: TokenPurpose): Promise<SpentToken | null> {
-    const rows = (await manager.query(
+    type Row = { user_id: string; email: string };
+    const result = await manager.query<[Row[], number] | Row[]>(
       `UPDATE auth.account_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id, email`,
       [hash, purpose],
-    )) as [{ user_id: string; email: string }[], number] | { user_id: string; email: string }[];
+    );
     // TypeORM's postgres driver returns [rows, count] for UPDATE … RETURNING.
-    const list = Array.isArray(rows[0]) ? (rows[0] as { user_id: string; email: string }[]) : (rows as { user_id: string; email: string }[]);
+    const list: Row[] = Array.isArray(result[0]) ? (result as [Row[], number])[0] : (result as Row[]);
     const row = list[0];
     return row ? { userId: row.user_id, email: row.email } : null;
   }

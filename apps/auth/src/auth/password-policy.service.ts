@@ -7,6 +7,11 @@ export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 /** zxcvbn score 3 = about 10^8 guesses or more: what "not common or breached" means here. */
 const MIN_SCORE = 3;
+/**
+ * Context-specific words (ASVS 6.1.2/6.2.11): a password built from the product's name is as
+ * guessable as one built from the user's own email, handle or name (added per user).
+ */
+export const CONTEXT_WORDS = ['plaza', 'plazaapp', 'plazaadmin'];
 
 /**
  * The password rule of the contract (ASVS 6.2.1/6.2.4/6.2.9/6.2.12): 10-128 characters and not a
@@ -43,7 +48,10 @@ export class PasswordPolicyService {
     if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
       throw weak(`password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`);
     }
-    const inputs = userInputs.filter((v): v is string => !!v).flatMap((v) => [v, ...v.split(/[@._\s-]+/)]);
+    const inputs = [
+      ...CONTEXT_WORDS,
+      ...userInputs.filter((v): v is string => !!v).flatMap((v) => [v, ...v.split(/[@._\s-]+/)]),
+    ];
     const result = this.checker().check(password, inputs);
     if (result.score < MIN_SCORE) {
       const hint = result.feedback.warning ?? result.feedback.suggestions[0];
