@@ -27,6 +27,9 @@ import { OidcProvisioningInterceptor } from './oidc/oidc-provisioning.intercepto
 import { OidcProvisioningService } from './oidc/oidc-provisioning.service';
 import { UserEntity } from './users/user.entity';
 import { UserRepository } from './users/user.repository';
+import { UserDirectorySync } from './users/user-directory.sync';
+import { SafetyGraph } from '@plaza/realtime';
+import { REDIS, type Redis } from '@plaza/redis';
 
 type Req = Parameters<typeof clientIp>[0] & { body?: { email?: unknown } };
 
@@ -78,6 +81,8 @@ export class AppModule {
         AdminEmailsService,
         MailerService,
         MailEventsHandler,
+        UserDirectorySync,
+        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },
       ],
     };

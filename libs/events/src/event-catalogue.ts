@@ -38,6 +38,16 @@ export interface EventPayloads {
     displayName: string;
     sealedToken: string;
   };
+  /** A stored message (written in the transaction that stores it); `memberIds` at that moment, sender included. */
+  'message.created': {
+    messageId: string;
+    conversationId: string;
+    seq: number;
+    senderId: string;
+    memberIds: string[];
+    text: string;
+    createdAt: string;
+  };
 }
 
 export type EventName = keyof EventPayloads;
@@ -72,6 +82,7 @@ export const EVENT_CATALOGUE: { readonly [N in EventName]: EventDefinition } = {
   'conversation.member_added': { source: 'messaging', version: 1 },
   'conversation.member_removed': { source: 'messaging', version: 1 },
   'mail.requested': { source: 'auth', version: 1 },
+  'message.created': { source: 'messaging', version: 1 },
 };
 
 export function isEventName(name: string): name is EventName {

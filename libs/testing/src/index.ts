@@ -43,3 +43,4 @@ export {
 } from './socket-client';
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
 export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server';
+export { automock, newTestService, type TestService } from './test-service';
