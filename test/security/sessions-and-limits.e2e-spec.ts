@@ -94,10 +94,13 @@ describe('sessions, sockets and login limits', () => {
       for (const gateway of platform.gateways)
         expect(await handshakeOutcome(gateway, { token: user.accessToken })).toBe('too_many_connections');
       sockets.pop()!.close();
-      await waitFor(async () => (await handshakeOutcome(platform.gateways[1], { token: user.accessToken })) === 'connected', {
-        timeoutMs: 3000,
-        message: 'a freed slot',
-      });
+      await waitFor(
+        async () => (await handshakeOutcome(platform.gateways[1], { token: user.accessToken })) === 'connected',
+        {
+          timeoutMs: 3000,
+          message: 'a freed slot',
+        },
+      );
       for (const s of sockets) s.close();
     });
 
@@ -113,7 +116,11 @@ describe('sessions, sockets and login limits', () => {
         'too_many_handshakes',
       );
       expect(
-        await handshakeOutcome(platform.gateways[0], { token: user.accessToken }, { extraHeaders: { 'x-forwarded-for': '8.8.4.4' } }),
+        await handshakeOutcome(
+          platform.gateways[0],
+          { token: user.accessToken },
+          { extraHeaders: { 'x-forwarded-for': '8.8.4.4' } },
+        ),
       ).toBe('connected');
     });
   });
@@ -155,14 +162,20 @@ describe('sessions, sockets and login limits', () => {
       const res = await api.post('/api/auth/login', { email: user.email, password: user.password }, from(ip));
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBeTruthy();
-      expect((await api.post('/api/auth/login', { email: user.email, password: user.password }, from('5.250.2.2'))).status).toBe(200);
+      expect(
+        (await api.post('/api/auth/login', { email: user.email, password: user.password }, from('5.250.2.2'))).status,
+      ).toBe(200);
     });
 
     it('counts IPv6 clients per /64 and an IPv4-mapped address as its IPv4 address', async () => {
       const user = await registerUser(api);
       const net = `2001:db8:${Math.floor(Math.random() * 65535).toString(16)}:1`;
       expect(await sprayFrom([1, 2, 3, 4, 5, 6].map((i) => `${net}::${i}`))).toEqual(Array(6).fill(401));
-      const sameNet = await api.post('/api/auth/login', { email: user.email, password: user.password }, from(`${net}::ffff`));
+      const sameNet = await api.post(
+        '/api/auth/login',
+        { email: user.email, password: user.password },
+        from(`${net}::ffff`),
+      );
       expect(sameNet.status).toBe(429);
       const otherNet = await api.post(
         '/api/auth/login',
@@ -173,7 +186,9 @@ describe('sessions, sockets and login limits', () => {
 
       const v4 = `10.${Math.floor(Math.random() * 250)}.30.40`;
       expect(await sprayFrom([v4, `::ffff:${v4}`, v4, `::ffff:${v4}`, v4, `::ffff:${v4}`])).toEqual(Array(6).fill(401));
-      expect((await api.post('/api/auth/login', { email: user.email, password: user.password }, from(v4))).status).toBe(429);
+      expect((await api.post('/api/auth/login', { email: user.email, password: user.password }, from(v4))).status).toBe(
+        429,
+      );
     });
   });
 });

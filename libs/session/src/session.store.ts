@@ -265,11 +265,7 @@ function parseList(value: string | null | undefined): string[] {
   }
 }
 
-function parseRecord(
-  id: string,
-  raw: Record<string, string> | null | undefined,
-  idleMs: number,
-): SessionRecord | null {
+function parseRecord(id: string, raw: Record<string, string> | null | undefined, idleMs: number): SessionRecord | null {
   if (!raw || !raw.userId) return null;
   const expiresAt = Number(raw.expiresAt);
   if (!(expiresAt > Date.now()) || !(Number(raw.lastSeenAt) + idleMs > Date.now())) return null;

@@ -25,7 +25,9 @@ export class AccountController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @Authenticated()
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Change the caller's password; every other session is revoked and its sockets disconnected" })
+  @ApiOperation({
+    summary: "Change the caller's password; every other session is revoked and its sockets disconnected",
+  })
   @ApiNoContentResponse()
   @ApiBadRequestResponse({ description: '`weak_password`: under 10 or over 128 characters, or common/breached' })
   @ApiForbiddenResponse({ description: '`invalid_credentials`: the current password is wrong' })

@@ -104,7 +104,9 @@ export class AccountService {
     const perIp = ACCOUNT_MAIL_LIMITS.forgotPerIp;
     await this.limiter.hit(`forgot:ip:${ipBucket(ip)}`, perIp.limit, perIp.windowSeconds);
     await this.limiter.hit(`forgot:email:${email}`, perEmail.limit, perEmail.windowSeconds);
-    void this.sendReset(email).catch((err: Error) => this.logger.error(`password reset request failed: ${err.message}`));
+    void this.sendReset(email).catch((err: Error) =>
+      this.logger.error(`password reset request failed: ${err.message}`),
+    );
   }
 
   private async sendReset(email: string): Promise<void> {

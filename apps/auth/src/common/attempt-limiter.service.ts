@@ -27,10 +27,12 @@ export class AttemptLimiter {
 
   /** Throws 429 when `key` already counted `limit` (e.g. failures); counts nothing. */
   async assertBelow(key: string, limit: number): Promise<void> {
-    const [count, ttlMs] = await this.redis.multi().get(`limit:${key}`).pttl(`limit:${key}`).exec().then((r) => [
-      Number(r?.[0]?.[1] ?? 0),
-      Number(r?.[1]?.[1] ?? 0),
-    ]);
+    const [count, ttlMs] = await this.redis
+      .multi()
+      .get(`limit:${key}`)
+      .pttl(`limit:${key}`)
+      .exec()
+      .then((r) => [Number(r?.[0]?.[1] ?? 0), Number(r?.[1]?.[1] ?? 0)]);
     if (count >= limit) throw tooMany(ttlMs);
   }
 
