@@ -165,7 +165,8 @@ describe('OIDC access tokens (local JWKS server)', () => {
       (await api.post(`/api/admin/users/${me.body.id}/unsuspend`, undefined, { token: admin.accessToken })).status,
     ).toBe(200);
     expect((await api.get('/api/auth/me', { token })).status).toBe(200);
-  });
+    // grantRole runs the operator CLI (a Nest context): slow on a loaded machine.
+  }, 120_000);
 
   // Issue #15: ID tokens were accepted as access tokens; role changes of IdP users did nothing;
   // sockets outlived the token's exp and the user's suspension.
@@ -195,7 +196,8 @@ describe('OIDC access tokens (local JWKS server)', () => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('roles_managed_by_identity_provider');
     expect((await api.get('/api/auth/me', { token })).body.roles).toEqual(['user']);
-  });
+    // grantRole runs the operator CLI (a Nest context): slow on a loaded machine.
+  }, 120_000);
 
   it('disconnects an OIDC socket when its token expires, and every socket of a suspended OIDC user', async () => {
     const expiring = await sign({ iss: issuer, aud: audience, sub: `exp-${Date.now()}` }, { exp: '4s' });
@@ -218,5 +220,6 @@ describe('OIDC access tokens (local JWKS server)', () => {
     ).toBe(200);
     await waitFor(() => reasons.length === 2, { timeoutMs: 10_000, message: 'both sockets disconnected' });
     expect(reasons).toEqual(['io server disconnect', 'io server disconnect']);
-  });
+    // grantRole runs the operator CLI (a Nest context): slow on a loaded machine.
+  }, 120_000);
 });
