@@ -484,6 +484,7 @@ async function main() {
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL: redisUrl,
       JWT_SECRET,
+      INTERNAL_TOKEN: `internal-${randomUUID()}-${randomUUID()}`,
       GATEWAY_PORT: String(await freePort()),
       AUTH_PORT: String(await freePort()),
       PROFILES_PORT: String(await freePort()),

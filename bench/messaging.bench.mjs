@@ -377,6 +377,7 @@ async function main() {
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL: redisUrl,
       JWT_SECRET,
+      INTERNAL_TOKEN: `internal-${randomUUID()}-${randomUUID()}`,
       AUTH_PORT: String(ports.auth),
       PROFILES_PORT: String(ports.profiles),
       FEED_PORT: String(ports.feed),

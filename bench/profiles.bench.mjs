@@ -223,6 +223,7 @@ async function startPlatform(databaseUrl) {
     DATABASE_URL: databaseUrl,
     REDIS_URL,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
     AUTH_PORT: String(ports.auth),
     PROFILES_PORT: String(ports.profiles),
     FEED_PORT: String(ports.feed),

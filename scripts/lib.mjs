@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DATA_DIR = join(ROOT, '.data');
+// `PLAZA_DATA_DIR` moves it (tests use a temporary one).
+export const DATA_DIR = process.env.PLAZA_DATA_DIR ?? join(ROOT, '.data');
 export const APPS = ['auth', 'profiles', 'feed', 'messaging', 'push', 'gateway'];
 
 export function appMain(app) {
@@ -21,10 +22,10 @@ export function appMain(app) {
   return file;
 }
 
-/** A development JWT secret kept per data directory, so tokens survive restarts. */
-export function devJwtSecret() {
+/** A development secret kept per data directory (`.data/<name>`), so it survives restarts. */
+function devSecret(name) {
   mkdirSync(DATA_DIR, { recursive: true });
-  const file = join(DATA_DIR, 'jwt-secret');
+  const file = join(DATA_DIR, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
@@ -45,6 +46,16 @@ export function devVapidKeys() {
     writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   }
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** A development JWT secret kept per data directory, so tokens survive restarts. */
+export function devJwtSecret() {
+  return devSecret('jwt-secret');
+}
+
+/** The development INTERNAL_TOKEN (gateway → apps, Prometheus → /metrics), per data directory. */
+export function devInternalToken() {
+  return devSecret('internal-token');
 }
 
 export function tcpReachable(host, port, timeoutMs = 1000) {

@@ -2,7 +2,7 @@
 // (a generated JWT secret per data directory, .env), against DATABASE_URL (or the embedded
 // PostgreSQL of a running `npm start`) and REDIS_URL.
 import { spawn } from 'node:child_process';
-import { appMain, databaseUrl, devJwtSecret, devVapidKeys, loadEnv, ROOT } from './lib.mjs';
+import { appMain, databaseUrl, devInternalToken, devJwtSecret, devVapidKeys, loadEnv, ROOT } from './lib.mjs';
 
 const [app, ...args] = process.argv.slice(2);
 const env = loadEnv();
@@ -12,6 +12,7 @@ env.DATABASE_URL = databaseUrl(env);
 if (app === 'push' && !env.VAPID_PUBLIC_KEY && !env.VAPID_PRIVATE_KEY && env.NODE_ENV !== 'production') {
   ({ publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY } = devVapidKeys());
 }
+if (!env.INTERNAL_TOKEN && env.NODE_ENV !== 'production') env.INTERNAL_TOKEN = devInternalToken();
 if (!env.DATABASE_URL) {
   console.error('DATABASE_URL is not set: point it at PostgreSQL, or run `npm start` (embedded PostgreSQL) first.');
   process.exit(1);

@@ -4,10 +4,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startDevMailbox } from './dev-mailbox.mjs';
 import {
   APPS,
   appMain,
   DATA_DIR,
+  devInternalToken,
   devJwtSecret,
   devVapidKeys,
   EMBEDDED_DATABASE_URL_FILE,
@@ -22,6 +24,7 @@ import { forwardOutput, lineFormatter } from './log-output.mjs';
 const env = loadEnv();
 const children = [];
 let postgres;
+let mailbox;
 let stopping = false;
 
 const log = (msg) => process.stdout.write(`[plaza] ${msg}\n`);
@@ -54,6 +57,7 @@ async function startEmbeddedPostgres() {
   await postgres.start();
   if (fresh) await postgres.createDatabase('plaza');
   env.DATABASE_URL = `postgres://plaza:plaza@127.0.0.1:${port}/plaza`;
+  // `npm run cli` (grant-role) reads it when DATABASE_URL is unset.
   writeFileSync(EMBEDDED_DATABASE_URL_FILE, env.DATABASE_URL, { mode: 0o600 });
   log(`embedded PostgreSQL on 127.0.0.1:${port} (data kept in .data/postgres)`);
 }
@@ -107,6 +111,7 @@ async function shutdown(code = 0) {
     rmSync(EMBEDDED_DATABASE_URL_FILE, { force: true });
     await postgres.stop().catch(() => undefined);
   }
+  if (mailbox) await mailbox.close().catch(() => undefined);
   process.exit(code);
 }
 
@@ -121,6 +126,15 @@ async function main() {
     const vapid = devVapidKeys();
     env.VAPID_PUBLIC_KEY = vapid.publicKey;
     env.VAPID_PRIVATE_KEY = vapid.privateKey;
+  }
+  if (!env.INTERNAL_TOKEN && env.NODE_ENV !== 'production') env.INTERNAL_TOKEN = devInternalToken();
+  if (!env.SMTP_URL && env.NODE_ENV !== 'production') {
+    mailbox = await startDevMailbox({
+      smtpPort: Number(env.DEV_MAIL_SMTP_PORT ?? 1025),
+      webPort: Number(env.DEV_MAIL_WEB_PORT ?? 1080),
+    });
+    env.SMTP_URL = mailbox.smtpUrl;
+    log(`no SMTP_URL: account emails go to the development mailbox at ${mailbox.webUrl}`);
   }
   const ports = {
     gateway: env.GATEWAY_PORT ?? 3000,
@@ -174,6 +188,7 @@ async function main() {
       else log(`ready again: http://localhost:${ports.gateway}`);
     })();
   });
+  if (mailbox) log(`development mailbox (every email sent): ${mailbox.webUrl}`);
 }
 
 main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import {
   apiClient,
   connectUsers,
+  internalClient,
   openApiValidator,
   type RecordedResponse,
   registerMember,
@@ -31,7 +32,9 @@ describe('API documents served by the gateway', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const missing: string[] = [];
     for (const [name, url] of Object.entries({ ...platform.apps, gateway: platform.gateways[0] })) {
-      const routes = (await apiClient(url).get<{ method: string; url: string }[]>('/internal/routes')).body;
+      const routes = (
+        await internalClient(url, platform.env).get<{ method: string; url: string }[]>('/internal/routes')
+      ).body;
       if (name !== 'gateway') expect(routes.length).toBeGreaterThan(0);
       for (const route of routes) {
         if (route.url.startsWith('/api/docs')) continue;

@@ -1,4 +1,4 @@
-import { apiClient, registerUser, sharedPlatform } from '@plaza/testing';
+import { apiClient, fetchInternal, registerUser, sharedPlatform } from '@plaza/testing';
 
 describe('platform: readiness and routing through both gateways', () => {
   const platform = sharedPlatform();
@@ -110,7 +110,8 @@ describe('platform: readiness and routing through both gateways', () => {
   it('exposes Prometheus metrics on every app: HTTP latency by route, event streams, sockets', async () => {
     await platform.api[0].get('/api/feed');
     for (const [name, url] of Object.entries({ ...platform.apps, gateway: platform.gateways[0] })) {
-      const res = await fetch(`${url}/metrics`);
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      const res = await fetchInternal(`${url}/metrics`, platform.env);
       expect(res.status).toBe(200);
       const text = await res.text();
       expect(text).toContain('plaza_http_request_duration_seconds_bucket');

@@ -1,7 +1,15 @@
 import type { Socket as NetSocket } from 'node:net';
 import { RealtimePublisher } from '@plaza/realtime';
 import { createRedisClient, type Redis } from '@plaza/redis';
-import { connectSocket, nextEvent, openConversation, sleep, type TestSocket, waitFor } from '@plaza/testing';
+import {
+  connectSocket,
+  fetchInternal,
+  nextEvent,
+  openConversation,
+  sleep,
+  type TestSocket,
+  waitFor,
+} from '@plaza/testing';
 import WebSocket from 'ws';
 import { crashed, members, type Rig, rssOf, scale, startRig } from './rig';
 
@@ -110,7 +118,7 @@ describe('resilience: a slow consumer', () => {
       timeoutMs: 10_000,
       message: 'the stalled client disconnected by the gateway',
     });
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await fetchInternal(`${gateway.url}/metrics`, platform.env)).text();
     expect(Number(/plaza_gateway_slow_consumer_drops_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     expect(Math.max(...latencies)).toBeLessThan(2000);
     expect(crashed(platform)).toEqual([]);

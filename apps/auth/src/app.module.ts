@@ -3,7 +3,11 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
-import { clientIp, RateLimitModule, RbacModule } from '@plaza/rbac';
+import { clientIp, ipBucket, RateLimitModule, RbacModule } from '@plaza/rbac';
+import { AccountController } from './accounts/account.controller';
+import { AccountService } from './accounts/account.service';
+import { AccountTokenRepository } from './accounts/account-token.repository';
+import { AdminEmailsService } from './accounts/admin-emails.service';
 import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
 import { AuditEntryEntity } from './audit/audit-entry.entity';
@@ -13,7 +17,11 @@ import { ModerationEventsHandler } from './audit/moderation-events.handler';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { CaptchaService } from './auth/captcha.service';
+import { PasswordPolicyService } from './auth/password-policy.service';
 import { PasswordService } from './auth/password.service';
+import { AttemptLimiter } from './common/attempt-limiter.service';
+import { MailEventsHandler } from './mail/mail-events.handler';
+import { MailerService } from './mail/mailer.service';
 import { migrations } from './migrations';
 import { OidcProvisioningInterceptor } from './oidc/oidc-provisioning.interceptor';
 import { OidcProvisioningService } from './oidc/oidc-provisioning.service';
@@ -28,7 +36,7 @@ type Req = Parameters<typeof clientIp>[0] & { body?: { email?: unknown } };
 /** Login attempts count per (client IP, email), so one attacker cannot lock everyone's login. */
 function loginTracker(req: Req): string {
   const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase().slice(0, 254) : '';
-  return `${clientIp(req)}|${email}`;
+  return `${ipBucket(clientIp(req))}|${email}`;
 }
 
 @Module({})
@@ -47,10 +55,15 @@ export class AppModule {
         RbacModule,
         RateLimitModule.forRoot((c) => [
           { name: 'login', ttl: 60_000, limit: c.LOGIN_RATE_LIMIT, getTracker: (req) => loginTracker(req as Req) },
-          { name: 'register', ttl: 3_600_000, limit: c.REGISTER_RATE_LIMIT, getTracker: (req) => clientIp(req as Req) },
+          {
+            name: 'register',
+            ttl: 3_600_000,
+            limit: c.REGISTER_RATE_LIMIT,
+            getTracker: (req) => ipBucket(clientIp(req as Req)),
+          },
         ]),
       ],
-      controllers: [AuthController, AdminController],
+      controllers: [AuthController, AccountController, AdminController],
       providers: [
         UserRepository,
         AuditRepository,
@@ -61,6 +74,13 @@ export class AppModule {
         AdminService,
         OidcProvisioningService,
         ModerationEventsHandler,
+        PasswordPolicyService,
+        AttemptLimiter,
+        AccountTokenRepository,
+        AccountService,
+        AdminEmailsService,
+        MailerService,
+        MailEventsHandler,
         UserDirectorySync,
         { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },

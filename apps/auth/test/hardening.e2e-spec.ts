@@ -31,7 +31,7 @@ describe('auth hardening: login rate limit, session expiry, socket revocation', 
       env: { LOGIN_RATE_LIMIT: '3', SESSION_TTL_SECONDS: '2' },
     });
     api = apiClient(platform.gateways[0]);
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await platform?.stop();
   });

@@ -4,11 +4,13 @@ import { oidcUserId } from '@plaza/session';
 import {
   apiClient,
   type ApiClient,
+  connectSocket,
   freePort,
   grantRole,
   type Platform,
   registerUser,
   startPlatform,
+  waitFor,
 } from '@plaza/testing';
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -59,7 +61,7 @@ describe('OIDC access tokens (local JWKS server)', () => {
       env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: audience },
     });
     api = apiClient(platform.gateways[0]);
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await platform?.stop();
     await new Promise<void>((resolve) => jwksServer.close(() => resolve()));
@@ -79,6 +81,7 @@ describe('OIDC access tokens (local JWKS server)', () => {
     expect(me.body).toEqual({
       id: oidcUserId(issuer, sub),
       email,
+      emailVerified: false,
       handle: expect.stringMatching(/^[a-z0-9_]{3,30}$/),
       displayName: expect.any(String),
       roles: ['user', 'moderator'],
@@ -162,5 +165,61 @@ describe('OIDC access tokens (local JWKS server)', () => {
       (await api.post(`/api/admin/users/${me.body.id}/unsuspend`, undefined, { token: admin.accessToken })).status,
     ).toBe(200);
     expect((await api.get('/api/auth/me', { token })).status).toBe(200);
+    // grantRole runs the operator CLI (a Nest context): slow on a loaded machine.
+  }, 120_000);
+
+  // Issue #15: ID tokens were accepted as access tokens; role changes of IdP users did nothing;
+  // sockets outlived the token's exp and the user's suspension.
+  it('refuses OIDC ID tokens (token_use "id", a nonce or an at_hash) with 401', async () => {
+    const sub = `idt-${Date.now()}`;
+    const cases: Record<string, Record<string, unknown>> = {
+      tokenUseId: { iss: issuer, aud: audience, sub, token_use: 'id' },
+      nonce: { iss: issuer, aud: audience, sub, nonce: 'n-0S6_WzA2Mj' },
+      atHash: { iss: issuer, aud: audience, sub, at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q' },
+    };
+    for (const [name, claims] of Object.entries(cases)) {
+      const res = await api.get('/api/auth/me', { token: await sign(claims) });
+      expect({ name, status: res.status }).toEqual({ name, status: 401 });
+    }
   });
+
+  it('answers 409 roles_managed_by_identity_provider to a role change of an OIDC user, and changes nothing', async () => {
+    const admin = await registerUser(api);
+    await grantRole(platform.env, admin.email, 'admin');
+    const token = await sign({ iss: issuer, aud: audience, sub: `roles-${Date.now()}` });
+    const me = await api.get('/api/auth/me', { token });
+    const res = await api.put(
+      `/api/admin/users/${me.body.id}/roles`,
+      { roles: ['user', 'moderator'] },
+      { token: admin.accessToken },
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('roles_managed_by_identity_provider');
+    expect((await api.get('/api/auth/me', { token })).body.roles).toEqual(['user']);
+    // grantRole runs the operator CLI (a Nest context): slow on a loaded machine.
+  }, 120_000);
+
+  it('disconnects an OIDC socket when its token expires, and every socket of a suspended OIDC user', async () => {
+    const expiring = await sign({ iss: issuer, aud: audience, sub: `exp-${Date.now()}` }, { exp: '4s' });
+    const socket = await connectSocket(platform.gateways[0], { token: expiring });
+    const events: string[] = [];
+    socket.on('session:revoked', () => events.push('session:revoked'));
+    socket.on('disconnect', (reason) => events.push(`disconnect:${reason}`));
+    await waitFor(() => events.length === 2, { timeoutMs: 10_000, message: 'the expired OIDC socket disconnected' });
+    expect(events).toEqual(['session:revoked', 'disconnect:io server disconnect']);
+
+    const admin = await registerUser(api);
+    await grantRole(platform.env, admin.email, 'admin');
+    const token = await sign({ iss: issuer, aud: audience, sub: `suspend-socket-${Date.now()}` });
+    const me = await api.get('/api/auth/me', { token });
+    const sockets = await Promise.all([1, 2].map(() => connectSocket(platform.gateways[0], { token })));
+    const reasons: string[] = [];
+    for (const s of sockets) s.on('disconnect', (reason) => reasons.push(reason));
+    expect(
+      (await api.post(`/api/admin/users/${me.body.id}/suspend`, undefined, { token: admin.accessToken })).status,
+    ).toBe(200);
+    await waitFor(() => reasons.length === 2, { timeoutMs: 10_000, message: 'both sockets disconnected' });
+    expect(reasons).toEqual(['io server disconnect', 'io server disconnect']);
+    // grantRole runs the operator CLI (a Nest context): slow on a loaded machine.
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import {
   type MessagePayload,
 } from '@plaza/realtime';
 import {
-  apiClient,
+  internalClient,
   blockUser,
   type Member,
   openConversation,
@@ -24,7 +24,7 @@ import {
 describe('messaging: command channel (batched message:send)', () => {
   const platform = sharedPlatform();
   const [api1, api2] = platform.api;
-  const messaging = apiClient(platform.apps.messaging);
+  const messaging = internalClient(platform.apps.messaging, platform.env);
   const key = commandChannelKey(platform.env.JWT_SECRET);
   const run = (commands: unknown[], headers: Record<string, string> = { [COMMAND_CHANNEL_HEADER]: key }) =>
     messaging.post<{ outcomes: CommandOutcome[] }>(COMMAND_CHANNEL_PATH, { commands }, { headers });

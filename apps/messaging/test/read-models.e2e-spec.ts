@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { conversationMembersKey } from '@plaza/realtime';
 import Redis from 'ioredis';
 import {
-  apiClient,
+  internalClient,
   connectRecording,
   connectUsers,
   freePort,
@@ -77,7 +77,7 @@ describe('messaging: read models from the graph events, and ordering across mess
     });
     const sockets: TestSocket[] = [];
     try {
-      const messaging2 = apiClient(`http://127.0.0.1:${port}`);
+      const messaging2 = internalClient(`http://127.0.0.1:${port}`, platform.env);
       await waitFor(async () => (await messaging2.get('/health/ready').catch(() => ({ status: 0 }))).status === 200, {
         timeoutMs: 20_000,
         message: 'second messaging instance',
@@ -87,7 +87,7 @@ describe('messaging: read models from the graph events, and ordering across mess
       });
       expect((await redis.smembers(conversationMembersKey(lost))).sort()).toEqual([eve.id, fay.id].sort());
 
-      const messaging1 = apiClient(platform.apps.messaging);
+      const messaging1 = internalClient(platform.apps.messaging, platform.env);
       const [ada, bob]: Member[] = await Promise.all([registerMember(api1), registerMember(api2)]);
       const id = await openConversation(api1, ada, [bob.id]);
       const watchers = await Promise.all([

@@ -36,7 +36,14 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const names = (error as ConfigError).problems.map((p) => p.split(' ')[0]).sort();
-    expect(names).toEqual(['ACCESS_TOKEN_TTL_SECONDS', 'DATABASE_URL', 'GATEWAY_PORT', 'JWT_SECRET', 'REDIS_URL']);
+    expect(names).toEqual([
+      'ACCESS_TOKEN_TTL_SECONDS',
+      'DATABASE_URL',
+      'GATEWAY_PORT',
+      'INTERNAL_TOKEN',
+      'JWT_SECRET',
+      'REDIS_URL',
+    ]);
   });
 
   it('derives the OIDC JWKS URL from the issuer and requires an audience', () => {

@@ -129,12 +129,31 @@ export const configSchema = z
     /** Attempts per push before it is given up; backoff PUSH_RETRY_BASE_MS · 2^(n-1), or Retry-After when longer. */
     PUSH_MAX_ATTEMPTS: positiveInt(5),
     PUSH_RETRY_BASE_MS: positiveInt(2000),
+    /** Shared secret the gateway presents to the apps (`x-plaza-internal-token`) and Prometheus to `/metrics`. */
+    INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The URL users reach the platform at; links in emails point here. Default `http://localhost:<GATEWAY_PORT>`. */
+    PUBLIC_URL: url(['http:', 'https:']).optional(),
+    /** Where account mail goes (`smtp://host:port`, `smtps://user:pass@host`); unset: mail is logged, not sent. */
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    /** Sender of account mail. */
+    MAIL_FROM: z.string().min(3).default('Plaza <no-reply@plaza.localhost>'),
+    /** Failed logins per hour per account, from all client IPs together. */
+    LOGIN_ACCOUNT_RATE_LIMIT: positiveInt(50),
+    /** Login attempts per 15 min per client IP over all emails (IPv6 per /64, IPv4-mapped as IPv4). */
+    LOGIN_IP_RATE_LIMIT: positiveInt(100),
+    /** A session unused this long is over (refresh 401, sockets disconnected). */
+    SESSION_IDLE_TTL_SECONDS: positiveInt(604_800),
+    /** Open sockets per user over all gateways; one more is refused with `too_many_connections`. */
+    SOCKETS_PER_USER: positiveInt(20),
+    /** Failed socket.io handshakes per client IP per minute before further handshakes are refused. */
+    HANDSHAKE_FAILURE_LIMIT: positiveInt(30),
   })
   .transform((c) => ({
     ...c,
     ALLOWED_ORIGINS: c.ALLOWED_ORIGINS.length ? c.ALLOWED_ORIGINS : [`http://localhost:${c.GATEWAY_PORT}`],
     OIDC_JWKS_URL:
       c.OIDC_JWKS_URL ?? (c.OIDC_ISSUER ? `${c.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.GATEWAY_PORT}`).replace(/\/$/, ''),
   }));
 
 export type PlazaConfig = z.output<typeof configSchema>;
@@ -148,5 +167,6 @@ export function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all');
   if (!env.FCM_PROJECT_ID !== !env.FCM_CREDENTIALS)
     problems.push('FCM_PROJECT_ID and FCM_CREDENTIALS are set together or not at all');
+  if (env.NODE_ENV === 'production' && !env.INTERNAL_TOKEN) problems.push('INTERNAL_TOKEN is required in production');
   return problems;
 }

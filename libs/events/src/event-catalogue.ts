@@ -28,6 +28,16 @@ export interface EventPayloads {
   'post.moderated': { postId: string; authorId: string; moderatorId: string; ip?: string };
   'conversation.member_added': { conversationId: string; userId: string };
   'conversation.member_removed': { conversationId: string; userId: string };
+  /**
+   * An account email to send (auth's mail consumer sends it with SMTP_URL). `sealedToken` is the
+   * link's token encrypted for the auth app alone (AES-256-GCM): streams never hold it in clear.
+   */
+  'mail.requested': {
+    template: 'verify_email' | 'reset_password';
+    to: string;
+    displayName: string;
+    sealedToken: string;
+  };
   /** A stored message (written in the transaction that stores it); `memberIds` at that moment, sender included. */
   'message.created': {
     messageId: string;
@@ -80,6 +90,7 @@ export const EVENT_CATALOGUE: { readonly [N in EventName]: EventDefinition } = {
   'post.moderated': { source: 'feed', version: 1 },
   'conversation.member_added': { source: 'messaging', version: 1 },
   'conversation.member_removed': { source: 'messaging', version: 1 },
+  'mail.requested': { source: 'auth', version: 1 },
   'message.created': { source: 'messaging', version: 1 },
   'notification.created': { source: 'feed', version: 1 },
 };

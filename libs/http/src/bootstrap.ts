@@ -9,6 +9,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { errorBody } from './error-body';
 import { inputProblem } from './input-guard';
+import { registerInternalTrust } from './internal-trust';
 import { MetricsRegistry } from './metrics';
 import { registerInternalDocs } from './openapi';
 import { type LoggedRequest, requestId } from './logger.options';
@@ -64,6 +65,8 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
+  // First hook: nothing else runs for a request an app must refuse (contract: INTERNAL_TOKEN).
+  registerInternalTrust(fastify, config, { edge: options.name === 'gateway' });
   if (options.parsesBodies !== false) acceptEmptyJsonBodies(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);

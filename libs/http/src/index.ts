@@ -16,3 +16,11 @@ export {
 export { CURSOR_TIME, CURSOR_UUID, type CursorField, decodeCursor, encodeCursor } from './cursor.codec';
 export { DEFAULT_LIMIT, MAX_LIMIT, PageQueryDto, pageOf } from './page-query.dto';
 export { inputProblem, MAX_INPUT_DEPTH } from './input-guard';
+export {
+  CLIENT_IP_HEADER,
+  hasInternalToken,
+  internalBearer,
+  internalHeaders,
+  INTERNAL_TOKEN_HEADER,
+  registerInternalTrust,
+} from './internal-trust';

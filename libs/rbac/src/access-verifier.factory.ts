@@ -20,7 +20,7 @@ export interface AuthRuntime {
 export function createAuthRuntime(config: PlazaConfig, redis: Redis): AuthRuntime {
   const tokens = new AccessTokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const revoker = new SocketRevoker(redis, config.REDIS_URL);
-  const sessions = new SessionStore(redis, revoker);
+  const sessions = new SessionStore(redis, revoker, { idleTtlSeconds: config.SESSION_IDLE_TTL_SECONDS });
   const oidc =
     config.OIDC_ISSUER && config.OIDC_AUDIENCE && config.OIDC_JWKS_URL
       ? new OidcVerifier({

@@ -170,6 +170,11 @@ export class RealtimePublisher {
     this.emitter.to(userIds.map(userRoom)).emit(event, payload);
   }
 
+  /** Disconnects every socket of the user on every gateway (a suspended user's, OIDC ones included). */
+  disconnectUser(userId: string): void {
+    this.emitter.in(userRoom(userId)).disconnectSockets(true);
+  }
+
   /** `session:revoked` (logged, so it carries an eventId) then a disconnect of the session's sockets. */
   async revokeSession(userId: string, sessionId: string): Promise<void> {
     await this.pushDurable([userId], 'session:revoked', { sessionId }, { sessionId });

@@ -60,6 +60,18 @@ describe('AccessTokenService', () => {
     expect(await refusal(await craft({ ...good(), sub: 42 }))).toBe('malformed claims');
   });
 
+  it('refuses a signature whose spare base64url bits were changed (only the canonical spelling verifies)', async () => {
+    const token = await craft(good());
+    const [h, p, sig] = token.split('.');
+    // 32 bytes → 43 characters: the last one carries 4 bits of data and 2 spare bits.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig[sig.length - 1]);
+    const variant = `${sig.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(variant, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+    expect(await refusal(`${h}.${p}.${variant}`)).toBe('non-canonical signature');
+    expect(await refusal(token)).toBe('accepted');
+  });
+
   it('refuses garbage', async () => {
     for (const token of ['', 'abc', 'a.b', 'a.b.c.d', 'a b.c.d', `${b64([1])}.${b64(good())}.x`]) {
       expect(await refusal(token)).not.toBe('accepted');

@@ -60,6 +60,9 @@ export class AccessTokenService {
     if (header?.alg !== ALGORITHM || header.crit !== undefined) throw new UnauthenticatedError('unexpected algorithm');
     const expected = createHmac('sha256', this.key).update(`${encodedHeader}.${encodedPayload}`).digest();
     const given = Buffer.from(signature, 'base64url');
+    // Canonical encoding only: base64url with its spare low bits changed decodes to the same bytes,
+    // so without this check one valid token had several accepted spellings (RFC 7515 §2, RFC 4648 §3.5).
+    if (given.toString('base64url') !== signature) throw new UnauthenticatedError('non-canonical signature');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new UnauthenticatedError('signature verification failed');
     }

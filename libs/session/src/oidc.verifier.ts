@@ -59,6 +59,10 @@ export class OidcVerifier {
       throw new UnauthenticatedError(err instanceof Error ? err.message : 'invalid OIDC token');
     }
     if (!this.audienceMatches(payload)) throw new UnauthenticatedError('OIDC audience mismatch');
+    // Access tokens only: an ID token proves a sign-in to its client, it does not grant API access
+    // (RFC 9068, OIDC Core §2; Cognito marks them `token_use: "id"`).
+    if (payload.token_use === 'id' || payload.nonce !== undefined || payload.at_hash !== undefined)
+      throw new UnauthenticatedError('an ID token is not an access token');
     const subject = payload.sub as string;
     const email = typeof payload.email === 'string' ? payload.email.toLowerCase() : null;
     return {

@@ -11,13 +11,17 @@ export const TOUCH_INTERVAL_MS = 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// Reads what a request needs and, at most once a minute, refreshes lastSeenAt: one round trip.
-// HSET on an existing key keeps its TTL; a missing key is never recreated.
+// Reads what a request needs and, at most once per touch interval, refreshes lastSeenAt: one round
+// trip. A session unused for the idle TTL is over (and the key is set to expire then, so Redis
+// drops it); HSET on an existing key keeps its TTL; a missing key is never recreated.
 const VERIFY_SCRIPT = `
 local v = redis.call('HMGET', KEYS[1], 'userId', 'roles', 'permissions', 'lastSeenAt', 'expiresAt')
 if not v[1] then return nil end
-if tonumber(v[4]) + tonumber(ARGV[2]) <= tonumber(ARGV[1]) then
+local now = tonumber(ARGV[1])
+if tonumber(v[4]) + tonumber(ARGV[3]) <= now then return nil end
+if tonumber(v[4]) + tonumber(ARGV[2]) <= now then
   redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1])
+  redis.call('PEXPIREAT', KEYS[1], math.min(tonumber(v[5]), now + tonumber(ARGV[3])))
 end
 return v`;
 
@@ -68,10 +72,18 @@ export type RefreshOutcome =
  * (RFC 6819 refresh token rotation). A forged token with a guessed session id revokes nothing.
  */
 export class SessionStore {
+  /** A session unused this long is over (SESSION_IDLE_TTL_SECONDS); lastSeenAt is written at most every `touchMs`. */
+  readonly idleMs: number;
+  private readonly touchMs: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly revoker?: SocketRevoker,
-  ) {}
+    { idleTtlSeconds = 604_800 }: { idleTtlSeconds?: number } = {},
+  ) {
+    this.idleMs = idleTtlSeconds * 1000;
+    this.touchMs = Math.min(TOUCH_INTERVAL_MS, Math.floor(this.idleMs / 4));
+  }
 
   async create(input: CreateSessionInput): Promise<{ session: SessionRecord; refreshToken: string }> {
     const now = Date.now();
@@ -105,7 +117,7 @@ export class SessionStore {
         refreshKey,
         refreshGen: 0,
       })
-      .pexpireat(key, session.expiresAt)
+      .pexpireat(key, Math.min(session.expiresAt, now + this.idleMs))
       .sadd(userKey, session.id)
       // The index lives as long as the user's longest session.
       .expire(userKey, input.ttlSeconds, 'NX')
@@ -117,13 +129,25 @@ export class SessionStore {
   async get(sessionId: string): Promise<SessionRecord | null> {
     if (!UUID.test(sessionId)) return null;
     const raw = await this.redis.hgetall(sessionKey(sessionId));
-    return parseRecord(sessionId, raw);
+    return parseRecord(sessionId, raw, this.idleMs);
+  }
+
+  /**
+   * When the session ends unless used again (the earlier of its absolute expiry and idle
+   * deadline), without touching it; null when it is over already. Sockets are timed with it.
+   */
+  async endsAt(sessionId: string): Promise<number | null> {
+    if (!UUID.test(sessionId)) return null;
+    const [lastSeenAt, expiresAt] = await this.redis.hmget(sessionKey(sessionId), 'lastSeenAt', 'expiresAt');
+    if (!lastSeenAt || !expiresAt) return null;
+    const end = Math.min(Number(expiresAt), Number(lastSeenAt) + this.idleMs);
+    return end > Date.now() ? end : null;
   }
 
   /** The request path: live session data in one round trip, touching lastSeenAt at most once a minute. */
   async verify(sessionId: string): Promise<VerifiedSession | null> {
     const now = Date.now();
-    const v = (await this.redis.eval(VERIFY_SCRIPT, 1, sessionKey(sessionId), now, TOUCH_INTERVAL_MS)) as
+    const v = (await this.redis.eval(VERIFY_SCRIPT, 1, sessionKey(sessionId), now, this.touchMs, this.idleMs)) as
       (string | null)[] | null;
     if (!v || !v[0]) return null;
     const expiresAt = Number(v[4]);
@@ -138,6 +162,8 @@ export class SessionStore {
     const key = sessionKey(parsed.sessionId);
     const [refreshKey, current] = await this.redis.hmget(key, 'refreshKey', 'refreshGen');
     if (!refreshKey || current === null) return { status: 'invalid' };
+    // Idle too long: over, like an expired one (and a refresh is the use that keeps it alive).
+    if (!(await this.verify(parsed.sessionId))) return { status: 'invalid' };
     if (!safeEqual(refreshTokenFor(parsed.sessionId, refreshKey, parsed.generation), refreshToken))
       return { status: 'invalid' };
     if (parsed.generation > Number(current)) return { status: 'invalid' };
@@ -164,7 +190,7 @@ export class SessionStore {
     ids.forEach((id, i) => {
       const [err, raw] = results[i] ?? [];
       if (err) throw err;
-      const record = parseRecord(id, raw as Record<string, string>);
+      const record = parseRecord(id, raw as Record<string, string>, this.idleMs);
       if (record) live.push(record);
       else gone.push(id);
     });
@@ -187,9 +213,10 @@ export class SessionStore {
     return Number(results?.[0]?.[1] ?? 0) > 0;
   }
 
-  async revokeAllForUser(userId: string): Promise<string[]> {
+  /** Revokes every session of the user (but `except`, e.g. the caller's own) and disconnects their sockets. */
+  async revokeAllForUser(userId: string, { except }: { except?: string | null } = {}): Promise<string[]> {
     const userKey = userSessionsKey(userId);
-    const ids = await this.redis.smembers(userKey);
+    const ids = (await this.redis.smembers(userKey)).filter((id) => id !== except);
     if (!ids.length) return [];
     await this.redis
       .multi()
@@ -238,10 +265,10 @@ function parseList(value: string | null | undefined): string[] {
   }
 }
 
-function parseRecord(id: string, raw: Record<string, string> | null | undefined): SessionRecord | null {
+function parseRecord(id: string, raw: Record<string, string> | null | undefined, idleMs: number): SessionRecord | null {
   if (!raw || !raw.userId) return null;
   const expiresAt = Number(raw.expiresAt);
-  if (!(expiresAt > Date.now())) return null;
+  if (!(expiresAt > Date.now()) || !(Number(raw.lastSeenAt) + idleMs > Date.now())) return null;
   return {
     id,
     userId: raw.userId,

@@ -19,6 +19,14 @@ export class SocketRevoker {
     this.publisher = new RealtimePublisher(redis, redisUrl);
   }
 
+  /**
+   * Disconnects every remaining socket of the user, on every gateway: after a suspension, the
+   * sockets of OIDC users (who have no Plaza session to revoke) go too.
+   */
+  disconnectUser(userId: string): void {
+    this.publisher.disconnectUser(userId);
+  }
+
   /** Never throws: the session is already gone from Redis, so its sockets are refused anyway. */
   async revoke(userId: string, sessionIds: readonly string[]): Promise<void> {
     await Promise.all(

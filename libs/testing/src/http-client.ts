@@ -14,7 +14,7 @@ export interface RequestOptions {
 }
 
 /** A tiny JSON client over fetch, for tests that talk HTTP like a real client. */
-export function apiClient(baseUrl: string) {
+export function apiClient(baseUrl: string, defaultHeaders: Record<string, string> = {}) {
   const suite = currentTestFile();
   const call = async <T = any>(
     method: string,
@@ -22,7 +22,7 @@ export function apiClient(baseUrl: string) {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<ApiResponse<T>> => {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...defaultHeaders, ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | Buffer | undefined = options.raw;
     if (payload === undefined && body !== undefined) {
@@ -59,3 +59,19 @@ export function apiClient(baseUrl: string) {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/** Header that proves a caller is the gateway (the value of `INTERNAL_TOKEN_HEADER` in `@plaza/http`). */
+const INTERNAL_TOKEN_HEADER = 'x-plaza-internal-token';
+
+/**
+ * A client for a domain app's own port, presenting the platform's INTERNAL_TOKEN as the gateway
+ * does (apps answer 401 to anyone else). `env` is the platform's env (`platform.env`).
+ */
+export function internalClient(baseUrl: string, env: Record<string, string>): ApiClient {
+  return apiClient(baseUrl, { [INTERNAL_TOKEN_HEADER]: env.INTERNAL_TOKEN });
+}
+
+/** `fetch` of `/metrics` or `/internal/*` as Prometheus does: `Authorization: Bearer <INTERNAL_TOKEN>`. */
+export function fetchInternal(url: string, env: Record<string, string>): Promise<Response> {
+  return fetch(url, { headers: { authorization: `Bearer ${env.INTERNAL_TOKEN}` } });
+}

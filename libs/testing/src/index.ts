@@ -1,4 +1,11 @@
-export { apiClient, type ApiClient, type ApiResponse, type RequestOptions } from './http-client';
+export {
+  apiClient,
+  type ApiClient,
+  type ApiResponse,
+  fetchInternal,
+  internalClient,
+  type RequestOptions,
+} from './http-client';
 export {
   type AppName,
   DOMAIN_APPS,
@@ -7,6 +14,7 @@ export {
   type PlatformOptions,
   type RunningProcess,
   startPlatform,
+  TEST_INTERNAL_TOKEN,
 } from './platform';
 export { freePort } from './ports';
 export { sharedPlatform } from './shared-platform';
@@ -36,4 +44,5 @@ export {
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
 export { openApiValidator, readRecordedResponses } from './openapi-validator';
 export { type RecordedResponse, recordResponse, RESPONSE_LOG_ENV } from './response-recorder';
+export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server';
 export { automock, newTestService, type TestService } from './test-service';

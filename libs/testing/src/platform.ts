@@ -10,6 +10,9 @@ export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging', 
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** The INTERNAL_TOKEN test platforms run with (gateway → apps; `/metrics`); see `internalClient`. */
+export const TEST_INTERNAL_TOKEN = 'test-internal-token-that-is-long-enough-0123456789';
+
 export interface RunningProcess {
   app: AppName;
   name: string;
@@ -126,6 +129,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     DATABASE_URL: databaseUrl,
     REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? TEST_INTERNAL_TOKEN,
     AUTH_PORT: String(ports.auth),
     PROFILES_PORT: String(ports.profiles),
     FEED_PORT: String(ports.feed),

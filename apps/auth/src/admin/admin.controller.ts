@@ -40,7 +40,10 @@ export class AdminController {
   @ApiOperation({ summary: "Replace a user's roles; applies to their next request, audited" })
   @ApiOkResponse({ type: AdminUserDto })
   @ApiNotFoundResponse({ description: 'No such user' })
-  @ApiConflictResponse({ description: 'An admin cannot remove their own admin role (`cannot_remove_own_admin`)' })
+  @ApiConflictResponse({
+    description:
+      'An admin cannot remove their own admin role (`cannot_remove_own_admin`); the roles of an identity-provider user come from the provider (`roles_managed_by_identity_provider`)',
+  })
   setRoles(
     @CurrentUser() principal: Principal,
     @Client() client: ClientContext,

@@ -18,6 +18,7 @@ function user(id: string, roles: string[], suspended = false): UserEntity {
     handle: `u${id.slice(-2)}`,
     displayName: 'Someone',
     passwordHash: null,
+    emailVerified: true,
     roles,
     suspended,
     oidcIssuer: null,

@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundExce
 import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
 import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
-import { type Principal, SessionStore, suspendedKey } from '@plaza/session';
+import { type Principal, SessionStore, SocketRevoker, suspendedKey } from '@plaza/session';
 import { DataSource } from 'typeorm';
 import { CURSOR_UUID, decodeCursor, encodeCursor } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
@@ -31,6 +31,7 @@ export class AdminService {
     private readonly sessions: SessionStore,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly outbox: OutboxService,
+    private readonly revoker: SocketRevoker,
   ) {}
 
   async listUsers(q: string | undefined, limit: number, cursor?: string): Promise<AdminUserListDto> {
@@ -55,6 +56,13 @@ export class AdminService {
     const user = await this.dataSource.transaction(async (manager) => {
       const current = await this.users.findByIdForUpdate(userId, manager);
       if (!current) throw notFound();
+      // The identity provider's roles claim decides on every request: a change here would do nothing.
+      if (current.oidcIssuer) {
+        throw new ConflictException({
+          message: "This user's roles come from the identity provider: change them there",
+          code: 'roles_managed_by_identity_provider',
+        });
+      }
       if (actor.principal?.userId === userId && current.roles.includes('admin') && !roles.includes('admin')) {
         throw new ConflictException({
           message: 'Admins cannot remove their own admin role',
@@ -120,6 +128,8 @@ export class AdminService {
     if (suspended) {
       await this.redis.set(suspendedKey(userId), '1');
       await this.sessions.revokeAllForUser(userId);
+      // OIDC users have no session: their sockets are ended here (their tokens are refused already).
+      this.revoker.disconnectUser(userId);
     } else {
       await this.redis.del(suspendedKey(userId));
     }

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -29,10 +40,13 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @Header('Cache-Control', 'no-store')
   @RateLimit('register')
   @ApiOperation({ summary: 'Create an account and sign in' })
   @ApiCreatedResponse({ type: AuthResultDto })
-  @ApiBadRequestResponse({ description: 'Invalid input (password under 10 characters, unknown fields, ...)' })
+  @ApiBadRequestResponse({
+    description: 'Invalid input (unknown fields, ...); `weak_password`: under 10 or over 128 characters, or common',
+  })
   @ApiConflictResponse({ description: 'Email or handle taken (`email_taken`, `handle_taken`)' })
   @ApiForbiddenResponse({ description: 'reCAPTCHA refused (`captcha_failed`)' })
   @ApiTooManyRequestsResponse({ description: 'Over REGISTER_RATE_LIMIT per hour per client IP (`rate_limited`)' })
@@ -42,19 +56,24 @@ export class AuthController {
   }
 
   @Post('login')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
   @RateLimit('login')
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: AuthResultDto })
   @ApiUnauthorizedResponse({ description: 'Bad credentials (the same answer for an unknown email)' })
   @ApiForbiddenResponse({ description: '`account_suspended` or `captcha_failed`' })
-  @ApiTooManyRequestsResponse({ description: 'Over LOGIN_RATE_LIMIT per 60 s per (client IP, email) (`rate_limited`)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Over LOGIN_RATE_LIMIT per 60 s per (client IP, email), LOGIN_IP_RATE_LIMIT per 15 min per IP, or LOGIN_ACCOUNT_RATE_LIMIT failures per hour per account (`rate_limited`)',
+  })
   @ApiServiceUnavailableResponse({ description: 'reCAPTCHA verifier unreachable' })
   login(@Body() dto: LoginDto, @Client() client: ClientContext): Promise<AuthResultDto> {
     return this.auth.login(dto, client);
   }
 
   @Post('refresh')
+  @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens; the old refresh token is spent' })
   @ApiOkResponse({ type: AuthResultDto })

@@ -21,10 +21,19 @@ import type { AuthResultDto, MeDto } from './dto/auth-result.dto';
 import type { LoginDto } from './dto/login.dto';
 import type { RegisterDto } from './dto/register.dto';
 import type { SessionListDto } from './dto/session-list.dto';
+import { AccountService } from '../accounts/account.service';
+import { AdminEmailsService } from '../accounts/admin-emails.service';
+import { ipBucket } from '@plaza/rbac';
+import { AttemptLimiter } from '../common/attempt-limiter.service';
 import { CaptchaService } from './captcha.service';
+import { PasswordPolicyService } from './password-policy.service';
 import { PasswordService } from './password.service';
 
 const BAD_CREDENTIALS = { message: 'Invalid email or password', code: 'invalid_credentials' };
+
+/** Windows of the login limits (contract: LOGIN_ACCOUNT_RATE_LIMIT per hour, LOGIN_IP_RATE_LIMIT per 15 min). */
+const ACCOUNT_WINDOW_SECONDS = 3600;
+const IP_WINDOW_SECONDS = 900;
 
 @Injectable()
 export class AuthService {
@@ -38,10 +47,15 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly directory: UserDirectorySync,
+    private readonly policy: PasswordPolicyService,
+    private readonly accounts: AccountService,
+    private readonly adminEmails: AdminEmailsService,
+    private readonly limiter: AttemptLimiter,
   ) {}
 
   async register(dto: RegisterDto, client: ClientContext): Promise<AuthResultDto> {
     await this.captcha.verify('register', dto.captchaToken, client.ip);
+    this.policy.assertStrong(dto.password, [dto.email, dto.handle, dto.displayName]);
     const now = new Date();
     const user: UserEntity = {
       id: randomUUID(),
@@ -49,7 +63,9 @@ export class AuthService {
       handle: dto.handle,
       displayName: dto.displayName,
       passwordHash: await this.passwords.hash(dto.password),
-      roles: normalizeRoles(this.config.ADMIN_EMAILS.some((e) => e.toLowerCase() === dto.email) ? ['admin'] : []),
+      // ADMIN_EMAILS applies once the address is verified (AdminEmailsService), never here.
+      roles: normalizeRoles([]),
+      emailVerified: false,
       suspended: false,
       oidcIssuer: null,
       oidcSubject: null,
@@ -66,6 +82,7 @@ export class AuthService {
           handle: user.handle,
           displayName: user.displayName,
         });
+        await this.accounts.issue(manager, user, 'verify_email');
       });
     } catch (err) {
       throw uniqueViolation(err) ?? err;
@@ -76,14 +93,24 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, client: ClientContext): Promise<AuthResultDto> {
+    // Decided here, where the password is checked (the (IP, email) limit is the route's throttler):
+    // every attempt from one IP bucket, and the failures of one account from all IPs together.
+    // Past either, every attempt answers 429, right password or not, before any password work.
+    await this.limiter.hit(`login:ip:${ipBucket(client.ip)}`, this.config.LOGIN_IP_RATE_LIMIT, IP_WINDOW_SECONDS);
+    const failures = `login:fail:${dto.email}`;
+    await this.limiter.assertBelow(failures, this.config.LOGIN_ACCOUNT_RATE_LIMIT);
     await this.captcha.verify('login', dto.captchaToken, client.ip);
-    const user = await this.users.findByEmail(dto.email);
+    const found = await this.users.findByEmail(dto.email);
     // Unknown email and wrong password take the same path (one argon2 verify) and get the same answer.
-    const ok = await this.passwords.verify(user?.passwordHash, dto.password);
-    if (!user || !ok) throw new UnauthorizedException(BAD_CREDENTIALS);
+    const ok = await this.passwords.verify(found?.passwordHash, dto.password);
+    if (!found || !ok) {
+      await this.limiter.record(failures, ACCOUNT_WINDOW_SECONDS);
+      throw new UnauthorizedException(BAD_CREDENTIALS);
+    }
     // Only a caller who knows the password learns that the account is suspended.
-    if (user.suspended)
+    if (found.suspended)
       throw new ForbiddenException({ message: 'This account is suspended', code: 'account_suspended' });
+    const user = { ...found, roles: await this.adminEmails.apply(found) };
     return this.startSession(user, dto.rememberMe ?? false, client);
   }
 

@@ -32,6 +32,8 @@ export class OidcProvisioningService {
         displayName: (email?.split('@')[0] ?? 'Member').slice(0, 80) || 'Member',
         passwordHash: null,
         roles: normalizeRoles(principal.roles),
+        // The provider vouches for its own users; Plaza never mails them a link.
+        emailVerified: false,
         suspended: false,
         oidcIssuer: issuer,
         oidcSubject: subject,

@@ -19,6 +19,10 @@ export class UserEntity {
   @Column('text', { name: 'password_hash', nullable: true })
   passwordHash: string | null;
 
+  /** True once the user opened a verification link sent to `email`. */
+  @Column('boolean', { name: 'email_verified' })
+  emailVerified: boolean;
+
   @Column('text', { array: true })
   roles: string[];
 

@@ -41,7 +41,7 @@ export class UserRepository {
 
   async update(
     id: string,
-    changes: Partial<Pick<UserEntity, 'roles' | 'suspended'>>,
+    changes: Partial<Pick<UserEntity, 'roles' | 'suspended' | 'emailVerified' | 'passwordHash'>>,
     manager?: EntityManager,
   ): Promise<void> {
     await this.repo(manager).update({ id }, { ...changes, updatedAt: new Date() });

@@ -1,11 +1,8 @@
 import httpProxy from '@fastify/http-proxy';
 import type { PlazaConfig } from '@plaza/config';
-import { BODY_LIMIT_BYTES, errorBody } from '@plaza/http';
+import { BODY_LIMIT_BYTES, errorBody, internalHeaders } from '@plaza/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from './upstream-routes';
-
-/** Header the gateway sets (and strips from clients) to tell domain apps the real client IP. */
-export const CLIENT_IP_HEADER = 'x-plaza-client-ip';
 
 /**
  * Registers one keep-alive proxy per domain prefix. The gateway's bodyLimit does not apply to
@@ -38,7 +35,8 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, config: 
         replyOptions: {
           rewriteRequestHeaders: (req, headers) => {
             const clean = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('x-plaza-')));
-            return { ...clean, [CLIENT_IP_HEADER]: req.ip, 'x-request-id': String(req.id) };
+            // The internal token and the client IP (see internalHeaders); never a client's own x-plaza-*.
+            return { ...clean, ...internalHeaders(config, req.ip), 'x-request-id': String(req.id) };
           },
           onError: (reply, { error }) => {
             const timedOut = /timeout/i.test(error.message);

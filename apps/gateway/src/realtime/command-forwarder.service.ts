@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { internalHeaders } from '@plaza/http';
 import {
   COMMAND_BATCH_MAX,
   COMMAND_CHANNEL_HEADER,
@@ -54,7 +55,7 @@ export class CommandForwarder implements OnApplicationShutdown {
   private inFlight = 0;
   private scheduled = false;
 
-  constructor(@Inject(PLAZA_CONFIG) config: PlazaConfig) {
+  constructor(@Inject(PLAZA_CONFIG) private readonly config: PlazaConfig) {
     this.channelKey = commandChannelKey(config.JWT_SECRET ?? '');
     this.messaging = new Pool(upstreamUrl(config, 'messaging'), {
       connections: 64,
@@ -74,7 +75,7 @@ export class CommandForwarder implements OnApplicationShutdown {
         headers: {
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
-          'x-plaza-client-ip': clientIp,
+          ...internalHeaders(this.config, clientIp),
         },
         body: JSON.stringify(body),
       });
@@ -132,7 +133,11 @@ export class CommandForwarder implements OnApplicationShutdown {
       const res = await this.messaging.request({
         method: 'POST',
         path: COMMAND_CHANNEL_PATH,
-        headers: { [COMMAND_CHANNEL_HEADER]: this.channelKey, 'content-type': 'application/json' },
+        headers: {
+          ...internalHeaders(this.config),
+          [COMMAND_CHANNEL_HEADER]: this.channelKey,
+          'content-type': 'application/json',
+        },
         body: `{"commands":[${batch.map((b) => b.json).join(',')}]}`,
       });
       const text = await res.body.text();

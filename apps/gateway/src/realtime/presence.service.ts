@@ -13,6 +13,7 @@ import {
   userRoom,
 } from '@plaza/realtime';
 import type { PlazaServer } from './socket-data';
+import { socketCountKey } from './socket-quota.service';
 
 const HEARTBEAT_MS = 5000;
 
@@ -73,6 +74,10 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    // This instance's sockets no longer count against their users' SOCKETS_PER_USER.
+    const quotas = this.redis.multi();
+    for (const userId of this.local.keys()) quotas.hdel(socketCountKey(userId), this.instanceId);
+    await quotas.exec().catch(() => undefined);
     await this.redis
       .multi()
       .del(aliveKey(this.instanceId), usersKey(this.instanceId))
@@ -145,7 +150,10 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
       if (!won) continue;
       const users = await this.redis.smembers(usersKey(instance));
       const diedAt = new Date(Date.now() - ALIVE_TTL_MS);
-      for (const userId of users) await this.leave(instance, userId, diedAt);
+      for (const userId of users) {
+        await this.leave(instance, userId, diedAt);
+        await this.redis.hdel(socketCountKey(userId), instance);
+      }
       await this.redis.multi().del(usersKey(instance)).srem(INSTANCES, instance).exec();
       this.logger.log(`gateway ${instance} stopped heartbeating: ${users.length} users taken offline`);
     }

@@ -11,7 +11,8 @@ import {
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { type Ack, type MessagePayload, userRoom } from '@plaza/realtime';
-import { ACCESS_VERIFIER } from '@plaza/rbac';
+import { ACCESS_VERIFIER, ipBucket } from '@plaza/rbac';
+import { REDIS, type Redis } from '@plaza/redis';
 import { AccessTokenService, type AccessVerifier, sessionRoom, UnauthenticatedError } from '@plaza/session';
 import { decodeJwt } from 'jose';
 import { CommandForwarder } from './command-forwarder.service';
@@ -23,11 +24,20 @@ import { PresenceService } from './presence.service';
 import { ReplayService } from './replay.service';
 import { limitSendBuffer } from './send-buffer-limit';
 import { AckError, ackError, validatePayload } from './socket-ack';
+import { socketClientIp } from './socket-client-ip';
 import type { PlazaServer, PlazaSocket } from './socket-data';
+import { SocketLifetimeService } from './socket-lifetime.service';
+import { SocketQuotaService } from './socket-quota.service';
 import { SOCKET_LIMITS, SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
 const tracer = trace.getTracer('plaza-gateway');
+
+/** Failed handshakes are counted per client IP bucket in windows of this length. */
+const HANDSHAKE_WINDOW_SECONDS = 60;
+
+/** A handshake refused for a reason of its own (its `connect_error` message); not counted as a bad one. */
+class HandshakeRefused extends Error {}
 
 /**
  * The socket side of the gateway. The handshake is authenticated in socket.io middleware (Nest
@@ -49,6 +59,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly forwarder: CommandForwarder,
     private readonly limiter: SocketRateLimiter,
     private readonly metrics: GatewayMetrics,
+    private readonly lifetime: SocketLifetimeService,
+    private readonly quota: SocketQuotaService,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   afterInit(server: PlazaServer): void {
@@ -69,16 +82,51 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         );
         return next(new Error('origin_not_allowed'));
       }
-      this.authenticate(socket).then(
+      this.admit(socket).then(
         () => next(),
         (err: unknown) => {
+          if (err instanceof HandshakeRefused) {
+            this.metrics.handshakeFailures.inc({ reason: err.message });
+            next(new Error(err.message));
+            return;
+          }
           const reason =
             err instanceof UnauthenticatedError ? err.reason : err instanceof Error ? err.message : 'error';
           this.metrics.handshakeFailures.inc({ reason: reason.split(':')[0].slice(0, 40) });
+          void this.countBadHandshake(socket);
           next(new Error('unauthorized'));
         },
       );
     });
+  }
+
+  /**
+   * Bad handshakes per client IP bucket are limited (HANDSHAKE_FAILURE_LIMIT per minute: token
+   * guessing, reconnect loops with a dead token); an authenticated socket then takes one of the
+   * user's SOCKETS_PER_USER slots over all gateways.
+   */
+  private async admit(socket: PlazaSocket): Promise<void> {
+    const key = this.handshakeKey(socket);
+    const failures = Number((await this.redis.get(key).catch(() => null)) ?? 0);
+    if (failures >= this.config.HANDSHAKE_FAILURE_LIMIT) throw new HandshakeRefused('too_many_handshakes');
+    await this.authenticate(socket);
+    if (!(await this.quota.acquire(socket.data.userId, this.presence.instanceId)))
+      throw new HandshakeRefused('too_many_connections');
+    socket.data.quotaTaken = true;
+  }
+
+  private handshakeKey(socket: PlazaSocket): string {
+    return `rt:hs-fail:${ipBucket(socketClientIp(socket.handshake, this.config.TRUST_PROXY))}`;
+  }
+
+  private async countBadHandshake(socket: PlazaSocket): Promise<void> {
+    const key = this.handshakeKey(socket);
+    await this.redis
+      .multi()
+      .incr(key)
+      .expire(key, HANDSHAKE_WINDOW_SECONDS, 'NX')
+      .exec()
+      .catch(() => undefined);
   }
 
   private async authenticate(socket: PlazaSocket): Promise<void> {
@@ -93,6 +141,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       tokenExpiresAt: (decodeJwt(token!).exp ?? 0) * 1000,
       typingIn: new Set(),
       presenceCounted: false,
+      quotaTaken: false,
     };
   }
 
@@ -105,6 +154,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
     const rooms = [userRoom(userId), ...(sessionId ? [sessionRoom(sessionId)] : [])];
     try {
+      await this.lifetime.watch(socket, socket.data.tokenExpiresAt);
       await this.replay.joinAndReplay(socket, rooms, (socket.handshake.auth as { lastEventId?: unknown }).lastEventId);
       // Gone during the replay: its disconnect has run already and must not be outlived by a count.
       if (socket.disconnected) return;
@@ -119,8 +169,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleDisconnect(socket: PlazaSocket): Promise<void> {
     this.metrics.sockets.dec();
     const data = socket.data as Partial<PlazaSocket['data']>;
+    this.lifetime.forget(socket);
     if (!data.userId) return;
     try {
+      if (data.quotaTaken) await this.quota.release(data.userId, this.presence.instanceId);
       for (const conversationId of data.typingIn ?? []) await this.typing.stop(data.userId, conversationId);
       if (data.presenceCounted) await this.presence.disconnected(data.userId);
     } catch (err) {
@@ -159,7 +211,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         `/api/conversations/${dto.conversationId}/read`,
         await this.bearer(socket),
         { seq: dto.seq },
-        socket.handshake.address,
+        socketClientIp(socket.handshake, this.config.TRUST_PROXY),
       );
       return {};
     });

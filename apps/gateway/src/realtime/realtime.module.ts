@@ -7,6 +7,8 @@ import { PresenceController } from './presence.controller';
 import { PresenceService } from './presence.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { ReplayService } from './replay.service';
+import { SocketLifetimeService } from './socket-lifetime.service';
+import { SocketQuotaService } from './socket-quota.service';
 import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
@@ -20,6 +22,8 @@ import { TypingService } from './typing.service';
     CommandForwarder,
     SocketRateLimiter,
     GatewayMetrics,
+    SocketLifetimeService,
+    SocketQuotaService,
     { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
   ],
 })

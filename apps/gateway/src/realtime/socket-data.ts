@@ -11,6 +11,8 @@ export interface SocketData {
   typingIn: Set<string>;
   /** Set once presence counted this socket, so that only counted sockets are uncounted. */
   presenceCounted: boolean;
+  /** Set once the socket holds one of the user's SOCKETS_PER_USER slots. */
+  quotaTaken: boolean;
 }
 
 export type PlazaSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

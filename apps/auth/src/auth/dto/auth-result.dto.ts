@@ -4,6 +4,8 @@ import { PERMISSIONS, ROLES } from '@plaza/rbac';
 export class AuthUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ description: 'True once the user opened the verification link sent to `email`' })
+  emailVerified: boolean;
   @ApiProperty() handle: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES, enumName: 'Role', isArray: true, example: ['user'] }) roles: string[];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -12,10 +12,13 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 256 })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 128,
+    description: '10-128 characters, not a common or breached password (400 `weak_password`)',
+  })
   @IsString()
-  @MinLength(10, { message: 'password must be at least 10 characters' })
-  // Bounds the hashing work an attacker can ask for.
+  // Bounds the work an attacker can ask for; the password rule itself answers `weak_password`.
   @MaxLength(256)
   password: string;
 
