@@ -1,10 +1,20 @@
 export {
+  COMMAND_BATCH_MAX,
+  COMMAND_CHANNEL_HEADER,
+  COMMAND_CHANNEL_PATH,
+  type CommandOutcome,
+  commandChannelKey,
+  isCommandChannelKey,
+  type SendCommand,
+} from './command-channel';
+export {
   compareStreamIds,
   eventIdOf,
   eventLogKey,
   LOG_HARD_CAP,
   LOG_MIN_AGE_MS,
   LOG_MIN_EVENTS,
+  messageOrderKey,
   streamIdOf,
 } from './event-log';
 export {
@@ -47,6 +57,14 @@ export {
   type WithEventId,
 } from './realtime-events';
 export { RealtimeModule } from './realtime.module';
-export { type LoggedEvent, RealtimePublisher } from './realtime.publisher';
+export { type LoggedEvent, type MessagePush, type MessagePushResult, RealtimePublisher } from './realtime.publisher';
 export { TYPING_TTL_MS, type TypingStart, TypingStore } from './typing.store';
 export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';
+export {
+  GATEWAY_ALIVE_TTL_MS,
+  GATEWAY_INSTANCES_KEY,
+  gatewayAliveKey,
+  gatewayUsersKey,
+  lastSeenKey,
+  presenceKey,
+} from './presence-keys';
