@@ -86,6 +86,8 @@ const measure = async (path) => {
     { polling: 'raf', timeout: 30_000 },
   );
   const tti = await interactive.jsonValue();
+  // Let the frame that shows it be painted, so that its paint entry exists.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const [dcl, fcp] = await page.evaluate(() => [
     performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0,
     performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0,

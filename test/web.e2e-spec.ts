@@ -122,7 +122,7 @@ describe('web client in a browser', () => {
     expect(await b.evaluate('localStorage.getItem("plaza.auth")')).toBeNull();
 
     // The graph the next journeys need, made over the API: Ana connected with Ben and with Cy.
-    const stored = JSON.parse((await a.evaluate('localStorage.getItem("plaza.auth")')) as string);
+    const stored = JSON.parse(await a.evaluate<string>('localStorage.getItem("plaza.auth")'));
     const me = await api[0].get('/api/auth/me', { token: stored.accessToken });
     aUser = { ...ben, user: me.body, accessToken: stored.accessToken, email: ana.email };
     await connectUsers(api[0], party(aUser), party(ben));

@@ -103,12 +103,12 @@ function UserRow({ user, canManage, canSuspend }: { user: AdminUser; canManage: 
             <label key={role} className="check">
               <input
                 type="checkbox"
-                checked={user.roles.includes(role)}
-                onChange={(e) =>
-                  roles.mutate(
-                    e.target.checked ? [...new Set([...user.roles, role])] : user.roles.filter((r) => r !== role),
-                  )
-                }
+                checked={shown.includes(role)}
+                onChange={(e) => {
+                  const next = e.target.checked ? [...new Set([...shown, role])] : shown.filter((r) => r !== role);
+                  setShown(next);
+                  roles.mutate(next);
+                }}
                 aria-label={`${role} role for ${user.displayName}`}
               />{' '}
               {role}
