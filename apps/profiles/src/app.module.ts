@@ -21,6 +21,7 @@ import { FollowsService } from './graph/follows.service';
 import { GraphEdgesService } from './graph/graph-edges.service';
 import { RelationshipsRepository } from './graph/relationships.repository';
 import { SuggestionsService } from './graph/suggestions.service';
+import { ProfilesResolver } from './graphql/profiles.resolver';
 import { migrations } from './migrations';
 import { EnsureProfileInterceptor } from './profiles/ensure-profile.interceptor';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -65,6 +66,7 @@ export class AppModule {
         ConnectionsReadModelSync,
         SuggestionsService,
         EnsureProfileInterceptor,
+        ProfilesResolver,
       ],
     };
   }

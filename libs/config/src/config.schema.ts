@@ -87,6 +87,12 @@ export const configSchema = z
     FEED_TIMELINE_CAP: positiveInt(800),
     /** Feed: `off` serves every timeline from PostgreSQL (the source of truth) without Redis. */
     FEED_TIMELINE_CACHE: z.enum(['on', 'off']).default('on'),
+    /** GraphQL (v2): deepest field nesting one operation may select (refused before execution). */
+    GRAPHQL_MAX_DEPTH: positiveInt(12),
+    /** GraphQL (v2): largest cost of one operation; a field costs 1, times `first`/`last` for a connection's items. */
+    GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
+    /** GraphQL (v2): query planner of the gateway: Hive's JavaScript planner, or the Rust one (`@graphql-hive/router-runtime`). */
+    GRAPHQL_PLANNER: z.enum(['js', 'rust']).default('js'),
   })
   .transform((c) => ({
     ...c,

@@ -47,7 +47,11 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-async function waitReady(proc: RunningProcess, timeoutMs = 30_000): Promise<void> {
+// A loaded shared machine can take longer to boot five processes at once: PLAZA_TEST_READY_TIMEOUT_MS raises it.
+async function waitReady(
+  proc: RunningProcess,
+  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS ?? 30_000),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {
