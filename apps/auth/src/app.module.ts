@@ -19,6 +19,7 @@ import { OidcProvisioningInterceptor } from './oidc/oidc-provisioning.intercepto
 import { OidcProvisioningService } from './oidc/oidc-provisioning.service';
 import { UserEntity } from './users/user.entity';
 import { UserRepository } from './users/user.repository';
+import { AuthResolver } from './graphql/auth.resolver';
 
 type Req = Parameters<typeof clientIp>[0] & { body?: { email?: unknown } };
 
@@ -58,6 +59,7 @@ export class AppModule {
         AdminService,
         OidcProvisioningService,
         ModerationEventsHandler,
+        AuthResolver,
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },
       ],
     };

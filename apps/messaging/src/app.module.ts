@@ -15,6 +15,7 @@ import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { MessagesService } from './messages/messages.service';
 import { migrations } from './migrations';
+import { MessagingResolver } from './graphql/messaging.resolver';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,
+        MessagingResolver,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
 import type { Redis } from '@plaza/redis';
 import { composeServices } from '@theguild/federation-composition';
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, lexicographicSortSchema, parse, printSchema } from 'graphql';
 import { Pool } from 'pg';
 import { usedCoordinates } from './usage.recorder';
 
@@ -132,13 +132,12 @@ export class SchemaRegistry {
       const services = versions
         .filter((v) => v.name !== submission.name)
         .map((v) => ({ name: v.name, url: v.url, sdl: v.sdl }))
-        .concat([submission])
-        .sort((a, b) => a.name.localeCompare(b.name));
+        .concat([submission]);
       const reasons: string[] = [];
       let composed: { supergraphSdl: string; publicSdl: string } | undefined;
       try {
-        const result = composeServices(services.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
-        if (result.errors) reasons.push(...result.errors.map((e) => `composition: ${e.message}`));
+        const result = composeSupergraph(services);
+        if ('errors' in result) reasons.push(...result.errors.map((e) => `composition: ${e}`));
         else composed = result;
       } catch (err) {
         reasons.push(`composition: ${(err as Error).message}`);
@@ -252,5 +251,22 @@ function toRecord(row: SupergraphRow): SupergraphRecord {
     publicSdl: row.public_sdl,
     subgraphs: Object.keys(row.subgraph_versions).sort(),
     createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * Composes subgraphs into the supergraph (`@theguild/federation-composition`); the public
+ * schema is printed sorted, so the same subgraphs always give the same text (what CI compares
+ * with the committed `schema.graphql`).
+ */
+export function composeSupergraph(
+  services: readonly SubgraphSubmission[],
+): { supergraphSdl: string; publicSdl: string } | { errors: string[] } {
+  const sorted = [...services].sort((a, b) => a.name.localeCompare(b.name));
+  const result = composeServices(sorted.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
+  if (result.errors) return { errors: result.errors.map((e) => e.message) };
+  return {
+    supergraphSdl: result.supergraphSdl,
+    publicSdl: printSchema(lexicographicSortSchema(buildSchema(result.publicSdl))),
   };
 }

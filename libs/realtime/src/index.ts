@@ -30,3 +30,4 @@ export { RealtimeModule } from './realtime.module';
 export { type LoggedEvent, RealtimePublisher } from './realtime.publisher';
 export { TYPING_TTL_MS, type TypingStart, TypingStore } from './typing.store';
 export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';
+export { lastSeenKey, presenceKey, type PresenceStatus, readPresence, visiblePresence } from './presence.reader';

@@ -65,7 +65,7 @@ export function useSubgraphRequestHeaders(extraHeaders: () => Record<string, str
       const request = 'request' in context ? (context.request as Request | undefined) : undefined;
       const own = context as Partial<GatewayRequestContext>;
       const headers: Record<string, string> = {
-        ...(options.headers),
+        ...options.headers,
         ...extraHeaders(),
       };
       const authorization = request?.headers.get('authorization');
@@ -110,7 +110,7 @@ export function useOperationTracing(subgraphOf: (url: string) => string): Gatewa
         { kind: SpanKind.CLIENT, attributes: { 'url.full': url, 'graphql.subgraph': subgraphOf(url) } },
         parentContext,
       );
-      const headers: Record<string, string> = { ...(options.headers) };
+      const headers: Record<string, string> = { ...options.headers };
       propagation.inject(trace.setSpan(parentContext, span), headers);
       setOptions({ ...options, headers });
       return ({ response }) => {

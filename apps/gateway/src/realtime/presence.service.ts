@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { REDIS, type Redis } from '@plaza/redis';
-import { connectionsKey, type EphemeralEvents, userRoom } from '@plaza/realtime';
+import {
+  connectionsKey,
+  type EphemeralEvents,
+  lastSeenKey,
+  presenceKey,
+  readPresence,
+  userRoom,
+} from '@plaza/realtime';
 import type { PlazaServer } from './socket-data';
 
 const HEARTBEAT_MS = 5000;
@@ -9,8 +16,6 @@ const ALIVE_TTL_MS = 15_000;
 const INSTANCES = 'rt:gw:instances';
 const aliveKey = (instance: string) => `rt:gw:${instance}:alive`;
 const usersKey = (instance: string) => `rt:gw:${instance}:users`;
-const presenceKey = (userId: string) => `rt:presence:${userId}`;
-const lastSeenKey = (userId: string) => `rt:lastseen:${userId}`;
 
 /** Removes one instance from a user's presence; returns how many instances still hold the user. */
 const LEAVE_LUA = `
@@ -101,15 +106,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async status(userIds: string[]): Promise<{ userId: string; online: boolean; lastSeenAt: string | null }[]> {
-    if (!userIds.length) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.hlen(presenceKey(id)).get(lastSeenKey(id));
-    const results = (await pipeline.exec()) ?? [];
-    return userIds.map((userId, i) => {
-      const online = Number(results[i * 2]?.[1]) > 0;
-      const lastSeen = results[i * 2 + 1]?.[1] as string | null;
-      return { userId, online, lastSeenAt: online ? null : lastSeen };
-    });
+    return readPresence(this.redis, userIds);
   }
 
   private async leave(instance: string, userId: string, at: Date): Promise<void> {
