@@ -20,6 +20,9 @@ import { OidcProvisioningService } from './oidc/oidc-provisioning.service';
 import { UserEntity } from './users/user.entity';
 import { UserRepository } from './users/user.repository';
 import { AuthResolver } from './graphql/auth.resolver';
+import { UserDirectorySync } from './users/user-directory.sync';
+import { SafetyGraph } from '@plaza/realtime';
+import { REDIS, type Redis } from '@plaza/redis';
 
 type Req = Parameters<typeof clientIp>[0] & { body?: { email?: unknown } };
 
@@ -60,6 +63,8 @@ export class AppModule {
         OidcProvisioningService,
         ModerationEventsHandler,
         AuthResolver,
+        UserDirectorySync,
+        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },
       ],
     };

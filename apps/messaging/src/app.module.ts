@@ -4,12 +4,16 @@ import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
 import { RealtimeModule } from '@plaza/realtime';
+import { MessageCommandsController } from './commands/message-commands.controller';
+import { MessageCommandsService } from './commands/message-commands.service';
 import { ConversationMembersSync } from './conversations/conversation-members.sync';
+import { ConversationSafety } from './conversations/conversation-safety.service';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
 import { GraphEventsHandler } from './graph/graph-events.handler';
 import { GraphReadModelRepository } from './graph/graph-read-model.repository';
+import { MessageBatcher } from './messages/message-batcher.service';
 import { MessageDeliveryService } from './messages/message-delivery.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
@@ -32,17 +36,20 @@ export class AppModule {
         EventsModule.forApp({ app: 'messaging' }),
         RealtimeModule,
       ],
-      controllers: [ConversationsController, MessagesController],
+      controllers: [ConversationsController, MessagesController, MessageCommandsController],
       providers: [
         GraphReadModelRepository,
         GraphEventsHandler,
         ConversationsRepository,
         ConversationsService,
         ConversationMembersSync,
+        ConversationSafety,
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,
         MessagingResolver,
+        MessageBatcher,
+        MessageCommandsService,
       ],
     };
   }

@@ -3,10 +3,11 @@ import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
+import { SafetyGraph } from '@plaza/realtime';
+import { REDIS, type Redis } from '@plaza/redis';
 import { BlockEntity } from './graph/block.entity';
 import { BlocksController } from './graph/blocks.controller';
 import { BlocksRepository } from './graph/blocks.repository';
-import { ConnectionsReadModelSync } from './graph/connections-read-model.sync';
 import { BlocksService } from './graph/blocks.service';
 import { ConnectionRequestEntity } from './graph/connection-request.entity';
 import { ConnectionRequestsRepository } from './graph/connection-requests.repository';
@@ -20,6 +21,8 @@ import { FollowsRepository } from './graph/follows.repository';
 import { FollowsService } from './graph/follows.service';
 import { GraphEdgesService } from './graph/graph-edges.service';
 import { RelationshipsRepository } from './graph/relationships.repository';
+import { SafetyGraphRepository } from './graph/safety-graph.repository';
+import { SafetyGraphSync } from './graph/safety-graph.sync';
 import { SuggestionsService } from './graph/suggestions.service';
 import { ProfilesResolver } from './graphql/profiles.resolver';
 import { migrations } from './migrations';
@@ -63,7 +66,9 @@ export class AppModule {
         ConnectionsService,
         FollowsService,
         BlocksService,
-        ConnectionsReadModelSync,
+        SafetyGraphRepository,
+        SafetyGraphSync,
+        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         SuggestionsService,
         EnsureProfileInterceptor,
         ProfilesResolver,

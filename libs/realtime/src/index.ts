@@ -1,13 +1,43 @@
 export {
+  COMMAND_BATCH_MAX,
+  COMMAND_CHANNEL_HEADER,
+  COMMAND_CHANNEL_PATH,
+  type CommandOutcome,
+  commandChannelKey,
+  isCommandChannelKey,
+  type SendCommand,
+} from './command-channel';
+export {
   compareStreamIds,
   eventIdOf,
   eventLogKey,
   LOG_HARD_CAP,
   LOG_MIN_AGE_MS,
   LOG_MIN_EVENTS,
+  messageOrderKey,
   streamIdOf,
 } from './event-log';
-export { ConnectionsReadModel, connectionsKey, ConversationMembers, conversationMembersKey } from './read-models';
+export {
+  ConnectionsReadModel,
+  connectionsKey,
+  conversationKindKey,
+  ConversationMembers,
+  conversationMembersKey,
+} from './read-models';
+export {
+  blocksKey,
+  deletedPostKey,
+  type DirectoryUser,
+  directoryHandleKey,
+  directoryUserKey,
+  followingKey,
+  type PairState,
+  SAFETY_READY_KEY,
+  SafetyGraph,
+  SafetyGraphUnavailableError,
+  USERS_READY_KEY,
+  type ViewerGraph,
+} from './safety-graph';
 export {
   type Ack,
   CLIENT_EVENT_NAMES,
@@ -27,7 +57,7 @@ export {
   type WithEventId,
 } from './realtime-events';
 export { RealtimeModule } from './realtime.module';
-export { type LoggedEvent, RealtimePublisher } from './realtime.publisher';
+export { type LoggedEvent, type MessagePush, type MessagePushResult, RealtimePublisher } from './realtime.publisher';
 export { TYPING_TTL_MS, type TypingStart, TypingStore } from './typing.store';
 export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';
 export { lastSeenKey, presenceKey, type PresenceStatus, readPresence, visiblePresence } from './presence.reader';

@@ -6,15 +6,18 @@ import type { Redis } from '@plaza/redis';
  * idempotent and an event handler may run twice.
  */
 export const conversationMembersKey = (conversationId: string): string => `rm:conv:${conversationId}:members`;
+/** `direct` or `group`; never changes once written. */
+export const conversationKindKey = (conversationId: string): string => `rm:conv:${conversationId}:kind`;
 export const connectionsKey = (userId: string): string => `rm:user:${userId}:connections`;
 
 export class ConversationMembers {
   constructor(private readonly redis: Redis) {}
 
-  async set(conversationId: string, userIds: readonly string[]): Promise<void> {
+  async set(conversationId: string, userIds: readonly string[], kind?: 'direct' | 'group'): Promise<void> {
     const key = conversationMembersKey(conversationId);
     const tx = this.redis.multi().del(key);
     if (userIds.length) tx.sadd(key, ...userIds);
+    if (kind) tx.set(conversationKindKey(conversationId), kind);
     await tx.exec();
   }
 

@@ -50,7 +50,7 @@ export function mainFile(app: AppName): string {
 // A loaded shared machine can take longer to boot five processes at once: PLAZA_TEST_READY_TIMEOUT_MS raises it.
 async function waitReady(
   proc: RunningProcess,
-  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS ?? 30_000),
+  timeoutMs = Number(process.env.PLAZA_TEST_READY_TIMEOUT_MS ?? 90_000),
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -4,6 +4,7 @@ import { normalizeRoles } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
 import { UserRepository } from '../users/user.repository';
+import { UserDirectorySync } from '../users/user-directory.sync';
 
 /**
  * Provisions the auth record of an external OIDC user the first time the auth app sees their
@@ -48,6 +49,7 @@ export class OidcProvisioningService {
         });
         this.logger.log(`provisioned OIDC user ${principal.userId}`);
       });
+      await this.directory.put(user);
     }
     this.known.add(principal.userId);
   }
@@ -56,5 +58,6 @@ export class OidcProvisioningService {
     private readonly users: UserRepository,
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    private readonly directory: UserDirectorySync,
   ) {}
 }

@@ -47,6 +47,28 @@ export class UserRepository {
     await this.repo(manager).update({ id }, { ...changes, updatedAt: new Date() });
   }
 
+  /** Users by id order, for the directory rebuild. */
+  async directoryPage(
+    after: string | null,
+    limit: number,
+  ): Promise<Array<{ id: string; handle: string; displayName: string }>> {
+    return this.dataSource.query(
+      `SELECT id, handle, display_name AS "displayName" FROM auth.users ${after ? 'WHERE id > $2' : ''} ORDER BY id LIMIT $1`,
+      after ? [limit, after] : [limit],
+    );
+  }
+
+  /** The display name profiles owns, copied; the changed user, or null. */
+  async rename(id: string, displayName: string, manager: EntityManager): Promise<{ handle: string } | null> {
+    const result = await manager.query<[Array<{ handle: string }>, number]>(
+      `UPDATE auth.users SET display_name = $2, updated_at = now()
+       WHERE id = $1 AND display_name IS DISTINCT FROM $2 RETURNING handle`,
+      [id, displayName],
+    );
+    // UPDATE ... RETURNING comes back from TypeORM's postgres driver as [rows, affected].
+    return result[0]?.[0] ?? null;
+  }
+
   /** Newest first; `q` matches email, handle or display name (case-insensitive substring). */
   async search(
     q: string | undefined,

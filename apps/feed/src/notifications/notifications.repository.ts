@@ -2,12 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Position } from '../common/position';
 import { rowsOf } from '../common/sql.util';
-import { blockedEitherWay } from '../graph/visibility.sql';
 import type { NotificationRow, NotificationType } from './notification.row';
 
 const COLUMNS = `n.id, n.type, n.actor_id, u.handle, u.display_name, n.subject_id, n.created_at, n.read_at`;
-/** Someone blocked since the notification was written disappears from the list too. */
-const NOT_BLOCKED = `(n.actor_id IS NULL OR NOT ${blockedEitherWay('n.user_id', 'n.actor_id')})`;
+/**
+ * What the list and the unread count leave out: anyone blocked either way since (`blocked`, the
+ * viewer's safety-graph set bound at `$param`), and notifications about a post since deleted.
+ */
+const SHOWN = (blockedParam: string) =>
+  `(n.actor_id IS NULL OR NOT n.actor_id = ANY(${blockedParam}::uuid[]))
+   AND NOT (n.type IN ('post.commented', 'post.reacted')
+            AND EXISTS (SELECT 1 FROM feed.posts dp WHERE dp.id = n.subject_id AND dp.deleted_at IS NOT NULL))`;
 
 @Injectable()
 export class NotificationsRepository {
@@ -43,20 +48,25 @@ export class NotificationsRepository {
     return rows.length > 0;
   }
 
-  async list(userId: string, after: Position | null, limit: number): Promise<NotificationRow[]> {
+  async list(
+    userId: string,
+    after: Position | null,
+    limit: number,
+    blocked: ReadonlySet<string>,
+  ): Promise<NotificationRow[]> {
     return await this.dataSource.query<NotificationRow[]>(
       `SELECT ${COLUMNS} FROM feed.notifications n LEFT JOIN feed.users u ON u.id = n.actor_id
-       WHERE n.user_id = $1 AND ${NOT_BLOCKED}
-         ${after ? `AND (n.created_at, n.id) < (timestamptz 'epoch' + $3::bigint * interval '1 millisecond', $4::uuid)` : ''}
+       WHERE n.user_id = $1 AND ${SHOWN('$3')}
+         ${after ? `AND (n.created_at, n.id) < (timestamptz 'epoch' + $4::bigint * interval '1 millisecond', $5::uuid)` : ''}
        ORDER BY n.created_at DESC, n.id DESC LIMIT $2`,
-      after ? [userId, limit, after.t, after.id] : [userId, limit],
+      after ? [userId, limit, [...blocked], after.t, after.id] : [userId, limit, [...blocked]],
     );
   }
 
-  async unreadCount(userId: string): Promise<number> {
+  async unreadCount(userId: string, blocked: ReadonlySet<string>): Promise<number> {
     const rows = await this.dataSource.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM feed.notifications n WHERE n.user_id = $1 AND n.read_at IS NULL AND ${NOT_BLOCKED}`,
-      [userId],
+      `SELECT count(*)::int AS n FROM feed.notifications n WHERE n.user_id = $1 AND n.read_at IS NULL AND ${SHOWN('$2')}`,
+      [userId, [...blocked]],
     );
     return rows[0].n;
   }

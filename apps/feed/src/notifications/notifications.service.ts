@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RealtimePublisher } from '@plaza/realtime';
+import { RealtimePublisher, SafetyGraph } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
 import { decodePosition, encodePosition } from '../common/position';
 import { GraphRepository } from '../graph/graph.repository';
@@ -25,12 +25,15 @@ export class NotificationsService {
     private readonly notifications: NotificationsRepository,
     private readonly graph: GraphRepository,
     private readonly realtime: RealtimePublisher,
+    private readonly safety: SafetyGraph,
   ) {}
 
   /** Stores and pushes one notification; never to yourself, never across a block. */
   async notify(manager: EntityManager, input: NotifyInput): Promise<void> {
     if (input.userId === input.actorId) return;
     if (await this.graph.isBlockedEitherWay(manager, input.userId, input.actorId)) return;
+    // A block that answered before this event was handled counts, whatever feed's copy says yet.
+    if ((await this.safety.blockedAmong(input.userId, [input.actorId])).size) return;
     if (
       input.collapse &&
       input.subjectId &&
@@ -49,9 +52,10 @@ export class NotificationsService {
 
   async list(userId: string, limit: number, cursor: string | undefined) {
     const after = decodePosition(cursor);
+    const { blocked } = await this.safety.viewer(userId);
     const [rows, unreadCount] = await Promise.all([
-      this.notifications.list(userId, after, limit + 1),
-      this.notifications.unreadCount(userId),
+      this.notifications.list(userId, after, limit + 1, blocked),
+      this.notifications.unreadCount(userId, blocked),
     ]);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Position } from '../common/position';
 import { rowsOf } from '../common/sql.util';
-import { blockedEitherWay, inTimelineOf, postVisibleTo } from '../graph/visibility.sql';
+import type { ViewerGraph } from '@plaza/realtime';
+import { bindGraph, inTimelineOf, postVisibleByTables, postVisibleTo } from '../graph/visibility.sql';
 import type { CommentRow, PostHeader, PostRow, TimelineEntry } from './post.row';
 
 /** Which rule filters the posts being loaded. */
@@ -56,11 +57,18 @@ export class PostsRepository {
     return rows[0] ?? null;
   }
 
-  async isVisible(manager: EntityManager | undefined, viewerId: string, postId: string): Promise<boolean> {
+  async isVisible(
+    manager: EntityManager | undefined,
+    viewerId: string,
+    postId: string,
+    graph: ViewerGraph,
+  ): Promise<boolean> {
     const m = manager ?? this.dataSource.manager;
+    const params: unknown[] = [viewerId, postId];
+    const g = bindGraph(params, graph);
     const rows = await m.query<unknown[]>(
-      `SELECT 1 FROM feed.posts p WHERE p.id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')}`,
-      [viewerId, postId],
+      `SELECT 1 FROM feed.posts p WHERE p.id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid', g)}`,
+      params,
     );
     return rows.length > 0;
   }
@@ -81,31 +89,42 @@ export class PostsRepository {
     viewerId: string,
     ids: readonly string[],
     filter: PostFilter,
+    graph: ViewerGraph,
     manager?: EntityManager,
   ): Promise<PostRow[]> {
     if (!ids.length) return [];
     const m = manager ?? this.dataSource.manager;
+    const params: unknown[] = [viewerId, ids, filter === 'any'];
+    const g = bindGraph(params, graph);
     const rule =
       filter === 'any'
         ? 'true'
         : filter === 'visible'
-          ? postVisibleTo('$1::uuid')
-          : `${postVisibleTo('$1::uuid')} AND ${inTimelineOf('$1::uuid')}`;
+          ? postVisibleTo('$1::uuid', g)
+          : `${postVisibleTo('$1::uuid', g)} AND ${inTimelineOf('$1::uuid', g)}`;
     return await m.query<PostRow[]>(
       `SELECT ${POST_COLUMNS} FROM feed.posts p LEFT JOIN feed.users u ON u.id = p.author_id
        WHERE p.id = ANY($2::uuid[]) AND (p.deleted_at IS NULL OR $3) AND ${rule}
        ORDER BY p.created_at DESC, p.id DESC`,
-      [viewerId, ids, filter === 'any'],
+      params,
     );
   }
 
   /** One author's posts the viewer may see, newest first. */
-  async listByAuthor(viewerId: string, authorId: string, after: Position | null, limit: number): Promise<PostRow[]> {
+  async listByAuthor(
+    viewerId: string,
+    authorId: string,
+    after: Position | null,
+    limit: number,
+    graph: ViewerGraph,
+  ): Promise<PostRow[]> {
+    const params: unknown[] = after ? [viewerId, authorId, limit, after.t, after.id] : [viewerId, authorId, limit];
+    const g = bindGraph(params, graph);
     return await this.dataSource.query<PostRow[]>(
       `SELECT ${POST_COLUMNS} FROM feed.posts p LEFT JOIN feed.users u ON u.id = p.author_id
-       WHERE p.author_id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')} ${after ? `AND ${before('$4', '$5')}` : ''}
+       WHERE p.author_id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid', g)} ${after ? `AND ${before('$4', '$5')}` : ''}
        ORDER BY p.created_at DESC, p.id DESC LIMIT $3`,
-      after ? [viewerId, authorId, limit, after.t, after.id] : [viewerId, authorId, limit],
+      params,
     );
   }
 
@@ -118,21 +137,21 @@ export class PostsRepository {
     viewerId: string,
     after: Position | null,
     limit: number,
+    graph: ViewerGraph,
   ): Promise<TimelineEntry[]> {
     const m = manager ?? this.dataSource.manager;
     const cursor = after ? `AND ${before('$3', '$4')}` : '';
+    const params: unknown[] = after ? [viewerId, limit, after.t, after.id] : [viewerId, limit];
+    const g = bindGraph(params, graph);
     const rows = await m.query<TimelineEntry[]>(
-      `WITH src AS (
-         SELECT $1::uuid AS author_id
-         UNION SELECT followee_id FROM feed.follows WHERE active AND follower_id = $1
-         UNION SELECT other_id FROM feed.connections WHERE active AND user_id = $1)
+      `WITH src AS (SELECT $1::uuid AS author_id UNION SELECT unnest(${g.sources}))
        SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t
        FROM src CROSS JOIN LATERAL (
          SELECT p.id, p.created_at FROM feed.posts p
-         WHERE p.author_id = src.author_id AND p.deleted_at IS NULL ${cursor} AND ${postVisibleTo('$1::uuid')}
+         WHERE p.author_id = src.author_id AND p.deleted_at IS NULL ${cursor} AND ${postVisibleTo('$1::uuid', g)}
          ORDER BY p.created_at DESC, p.id DESC LIMIT $2) p
        ORDER BY p.created_at DESC, p.id DESC LIMIT $2`,
-      after ? [viewerId, limit, after.t, after.id] : [viewerId, limit],
+      params,
     );
     return rows;
   }
@@ -147,6 +166,7 @@ export class PostsRepository {
     upper: Position | null,
     lower: Position | null,
     limit: number,
+    graph: ViewerGraph,
   ): Promise<TimelineEntry[]> {
     const params: unknown[] = [viewerId, threshold, limit];
     let where = '';
@@ -158,11 +178,10 @@ export class PostsRepository {
       params.push(lower.t, lower.id);
       where += ` AND NOT ${before(`$${params.length - 1}`, `$${params.length}`)}`;
     }
+    const g = bindGraph(params, graph);
     return await this.dataSource.query<TimelineEntry[]>(
       `WITH heavy AS (
-         SELECT u.id FROM feed.users u WHERE u.follower_count > $2 AND u.id IN (
-           SELECT followee_id FROM feed.follows WHERE active AND follower_id = $1
-           UNION SELECT other_id FROM feed.connections WHERE active AND user_id = $1))
+         SELECT u.id FROM feed.users u WHERE u.follower_count > $2 AND u.id = ANY(${g.sources}))
        SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM heavy CROSS JOIN LATERAL (
          SELECT p.id, p.created_at FROM feed.posts p WHERE p.author_id = heavy.id AND p.deleted_at IS NULL ${where}
          ORDER BY p.created_at DESC, p.id DESC LIMIT $3) p
@@ -180,7 +199,7 @@ export class PostsRepository {
   ): Promise<TimelineEntry[]> {
     return await manager.query<TimelineEntry[]>(
       `SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM feed.posts p
-       WHERE p.author_id = $2 AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid')}
+       WHERE p.author_id = $2 AND p.deleted_at IS NULL AND ${postVisibleByTables('$1::uuid')}
        ORDER BY p.created_at DESC, p.id DESC LIMIT $3`,
       [viewerId, authorId, limit],
     );
@@ -213,14 +232,22 @@ export class PostsRepository {
   }
 
   /** Oldest first; comments by anyone blocked either way with the viewer are hidden. */
-  async listComments(viewerId: string, postId: string, after: Position | null, limit: number): Promise<CommentRow[]> {
+  async listComments(
+    viewerId: string,
+    postId: string,
+    after: Position | null,
+    limit: number,
+    graph: ViewerGraph,
+  ): Promise<CommentRow[]> {
+    const params: unknown[] = after ? [viewerId, postId, limit, after.t, after.id] : [viewerId, postId, limit];
+    const g = bindGraph(params, graph);
     return await this.dataSource.query<CommentRow[]>(
       `SELECT c.id, c.post_id, c.author_id, u.handle, u.display_name, c.text, c.created_at
        FROM feed.comments c LEFT JOIN feed.users u ON u.id = c.author_id
-       WHERE c.post_id = $2 AND NOT ${blockedEitherWay('$1::uuid', 'c.author_id')}
+       WHERE c.post_id = $2 AND NOT c.author_id = ANY(${g.blocked})
          ${after ? `AND (c.created_at, c.id) > (${msToTimestamp('$4')}, $5::uuid)` : ''}
        ORDER BY c.created_at, c.id LIMIT $3`,
-      after ? [viewerId, postId, limit, after.t, after.id] : [viewerId, postId, limit],
+      params,
     );
   }
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
-import type { PostPayload } from '@plaza/realtime';
+import { type PostPayload, SafetyGraph, type ViewerGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
 import { decodePosition, encodePosition } from '../common/position';
+import { NO_RELATIONS } from '../graph/visibility.sql';
 import type { CreatePostDto } from './dto/create-post.dto';
 import type { ReactionType } from './dto/reaction.dto';
 import { type CommentView, commentView, postView } from './post.view';
@@ -22,6 +23,7 @@ export class PostsService {
     private readonly dataSource: DataSource,
     private readonly posts: PostsRepository,
     private readonly outbox: OutboxService,
+    private readonly safety: SafetyGraph,
   ) {}
 
   /** The same idempotency key from the same author returns the post first created with it. */
@@ -45,12 +47,16 @@ export class PostsService {
       });
       return created.id;
     });
-    const [row] = await this.posts.load(authorId, [id], 'any');
+    const [row] = await this.posts.load(authorId, [id], 'any', NO_RELATIONS);
     return postView(row);
   }
 
+  /**
+   * Visibility is decided from the safety graph read for this request (blocks, connections as
+   * they are the moment profiles answered), never from the feed's event-fed copy.
+   */
   async get(viewerId: string, postId: string): Promise<PostPayload> {
-    const [row] = await this.posts.load(viewerId, [postId], 'visible');
+    const [row] = await this.posts.load(viewerId, [postId], 'visible', await this.safety.viewer(viewerId));
     if (!row) throw notFound();
     return postView(row);
   }
@@ -64,7 +70,7 @@ export class PostsService {
     if (!header || header.deleted_at) throw notFound();
     const own = header.author_id === caller.userId;
     if (!own && !caller.permissions.includes('posts:moderate')) {
-      if (await this.posts.isVisible(undefined, caller.userId, postId))
+      if (await this.posts.isVisible(undefined, caller.userId, postId, await this.safety.viewer(caller.userId)))
         throw new ForbiddenException('Only the author or a moderator may delete this post');
       throw notFound();
     }
@@ -79,10 +85,13 @@ export class PostsService {
           ip,
         });
     });
+    // Before the answer: replays and the gateway see the post as gone from now on.
+    await this.safety.markPostDeleted(postId);
   }
 
   async listByAuthor(viewerId: string, authorId: string, limit: number, cursor: string | undefined) {
-    const rows = await this.posts.listByAuthor(viewerId, authorId, decodePosition(cursor), limit + 1);
+    const graph = await this.safety.viewer(viewerId);
+    const rows = await this.posts.listByAuthor(viewerId, authorId, decodePosition(cursor), limit + 1, graph);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
@@ -92,8 +101,9 @@ export class PostsService {
   }
 
   async comment(viewerId: string, postId: string, text: string): Promise<CommentView> {
+    const graph = await this.safety.viewer(viewerId);
     return this.dataSource.transaction(async (manager) => {
-      const header = await this.visibleHeader(manager, viewerId, postId);
+      const header = await this.visibleHeader(manager, viewerId, postId, graph);
       const row = await this.posts.insertComment(manager, { id: randomUUID(), postId, authorId: viewerId, text });
       await this.outbox.publish(manager, 'post.commented', {
         postId,
@@ -107,8 +117,9 @@ export class PostsService {
 
   async comments(viewerId: string, postId: string, limit: number, cursor: string | undefined) {
     const after = decodePosition(cursor);
-    if (!(await this.posts.isVisible(undefined, viewerId, postId))) throw notFound();
-    const rows = await this.posts.listComments(viewerId, postId, after, limit + 1);
+    const graph = await this.safety.viewer(viewerId);
+    if (!(await this.posts.isVisible(undefined, viewerId, postId, graph))) throw notFound();
+    const rows = await this.posts.listComments(viewerId, postId, after, limit + 1, graph);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
@@ -119,8 +130,9 @@ export class PostsService {
 
   /** One reaction per user per post: a second PUT replaces the type. */
   async react(viewerId: string, postId: string, type: ReactionType): Promise<void> {
+    const graph = await this.safety.viewer(viewerId);
     await this.dataSource.transaction(async (manager) => {
-      const header = await this.visibleHeader(manager, viewerId, postId);
+      const header = await this.visibleHeader(manager, viewerId, postId, graph);
       if (await this.posts.upsertReaction(manager, postId, viewerId, type)) {
         await this.outbox.publish(manager, 'post.reacted', {
           postId,
@@ -133,13 +145,20 @@ export class PostsService {
   }
 
   async unreact(viewerId: string, postId: string): Promise<void> {
-    if (!(await this.posts.isVisible(undefined, viewerId, postId))) throw notFound();
+    if (!(await this.posts.isVisible(undefined, viewerId, postId, await this.safety.viewer(viewerId))))
+      throw notFound();
     await this.posts.deleteReaction(postId, viewerId);
   }
 
-  private async visibleHeader(manager: Parameters<PostsRepository['header']>[0], viewerId: string, postId: string) {
+  private async visibleHeader(
+    manager: Parameters<PostsRepository['header']>[0],
+    viewerId: string,
+    postId: string,
+    graph: ViewerGraph,
+  ) {
     const header = await this.posts.header(manager, postId);
-    if (!header || header.deleted_at || !(await this.posts.isVisible(manager, viewerId, postId))) throw notFound();
+    if (!header || header.deleted_at || !(await this.posts.isVisible(manager, viewerId, postId, graph)))
+      throw notFound();
     return header;
   }
 }

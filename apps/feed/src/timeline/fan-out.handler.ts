@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DomainEvent, OnDomainEvent } from '@plaza/events';
-import { RealtimePublisher } from '@plaza/realtime';
+import { RealtimePublisher, SafetyGraph } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import { GraphRepository } from '../graph/graph.repository';
+import { NO_RELATIONS } from '../graph/visibility.sql';
 import { postView } from '../posts/post.view';
 import { PostsRepository } from '../posts/posts.repository';
 import { TimelineCache } from './timeline.cache';
@@ -21,15 +22,21 @@ export class FanOutHandler {
     private readonly cache: TimelineCache,
     private readonly realtime: RealtimePublisher,
     @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
+    private readonly safety: SafetyGraph,
   ) {}
 
   @OnDomainEvent('post.created')
   async onPostCreated(event: DomainEvent<'post.created'>, manager: EntityManager): Promise<void> {
     const { postId, authorId } = event.payload;
-    const [row] = await this.posts.load(authorId, [postId], 'visible', manager);
+    const [row] = await this.posts.load(authorId, [postId], 'visible', NO_RELATIONS, manager);
     // Deleted before it was fanned out: nothing to deliver.
     if (!row) return;
-    const audience = await this.graph.audienceFor(manager, authorId, row.visibility);
+    // The event-fed audience may lag a block or an unfollow that has answered: the safety graph has the last word.
+    const audience = await this.safety.audienceNow(
+      authorId,
+      await this.graph.audienceFor(manager, authorId, row.visibility),
+      row.visibility,
+    );
     const entry = { id: row.id, t: row.created_at.getTime() };
     const heavy =
       this.settings.cacheEnabled && (await this.graph.followerCount(manager, authorId)) > this.settings.fanoutThreshold;

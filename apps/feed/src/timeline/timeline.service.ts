@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SafetyGraph, type ViewerGraph } from '@plaza/realtime';
 import { comparePositionsDesc, decodePosition, encodePosition, isBefore, type Position } from '../common/position';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import type { PostRow, TimelineEntry } from '../posts/post.row';
@@ -27,39 +28,48 @@ export class TimelineService {
     private readonly posts: PostsRepository,
     private readonly cache: TimelineCache,
     @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
+    private readonly safety: SafetyGraph,
   ) {}
 
   async page(viewerId: string, limit: number, cursor: string | undefined): Promise<TimelinePage> {
     const after = decodePosition(cursor);
     // One more than asked tells whether a next page exists.
     const want = limit + 1;
+    // The rules of this request: the viewer's relations as profiles last answered them.
+    const graph = await this.safety.viewer(viewerId);
     const rows = this.settings.cacheEnabled
-      ? await this.fromCache(viewerId, after, want)
-      : await this.fromDatabase(viewerId, after, want);
+      ? await this.fromCache(viewerId, after, want, graph)
+      : await this.fromDatabase(viewerId, after, want, graph);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodePosition(positionOf(items[items.length - 1])) : null };
   }
 
   /** Rebuilds a cold timeline from PostgreSQL (see TimelineCache.finishBuild for the race it closes). */
-  async ensureWarm(viewerId: string): Promise<void> {
+  async ensureWarm(viewerId: string, graph: ViewerGraph): Promise<void> {
     if (await this.cache.isWarm(viewerId)) return;
     await this.cache.markBuilding(viewerId);
-    const entries = await this.posts.timeline(undefined, viewerId, null, this.settings.timelineCap);
+    const entries = await this.posts.timeline(undefined, viewerId, null, this.settings.timelineCap, graph);
     await this.cache.finishBuild(viewerId, entries);
   }
 
-  private async fromDatabase(viewerId: string, after: Position | null, want: number): Promise<PostRow[]> {
+  private async fromDatabase(
+    viewerId: string,
+    after: Position | null,
+    want: number,
+    graph: ViewerGraph,
+  ): Promise<PostRow[]> {
     const out: PostRow[] = [];
     let upper = after;
     // Rows can drop out between the two queries (a delete, a block): loop until the page is full.
     while (out.length < want) {
       const need = want - out.length;
-      const entries = await this.posts.timeline(undefined, viewerId, upper, need);
+      const entries = await this.posts.timeline(undefined, viewerId, upper, need, graph);
       out.push(
         ...(await this.posts.load(
           viewerId,
           entries.map((e) => e.id),
           'timeline',
+          graph,
         )),
       );
       if (entries.length < need) break;
@@ -69,11 +79,16 @@ export class TimelineService {
   }
 
   /** The cached range, rebuilding a cold timeline first; null when Redis cannot serve it. */
-  private async cachedRange(viewerId: string, upper: Position | null, count: number): Promise<CachedRange | null> {
+  private async cachedRange(
+    viewerId: string,
+    upper: Position | null,
+    count: number,
+    graph: ViewerGraph,
+  ): Promise<CachedRange | null> {
     try {
       const range = await this.cache.range(viewerId, upper, count);
       if (range) return range;
-      await this.ensureWarm(viewerId);
+      await this.ensureWarm(viewerId, graph);
       return await this.cache.range(viewerId, upper, count);
     } catch (err) {
       this.logger.warn(`timeline cache unavailable, reading PostgreSQL: ${(err as Error).message}`);
@@ -81,18 +96,23 @@ export class TimelineService {
     }
   }
 
-  private async fromCache(viewerId: string, after: Position | null, want: number): Promise<PostRow[]> {
+  private async fromCache(
+    viewerId: string,
+    after: Position | null,
+    want: number,
+    graph: ViewerGraph,
+  ): Promise<PostRow[]> {
     const out: PostRow[] = [];
     let upper = after;
     while (out.length < want) {
       const need = want - out.length;
-      const cached = await this.cachedRange(viewerId, upper, need);
-      if (!cached) return this.fromDatabase(viewerId, after, want);
+      const cached = await this.cachedRange(viewerId, upper, need, graph);
+      if (!cached) return this.fromDatabase(viewerId, after, want, graph);
       const lastCached = cached.entries.length ? cached.entries[cached.entries.length - 1] : null;
       // Past the end of a truncated cache, PostgreSQL holds the older posts.
       const toDatabase = cached.exhausted && cached.truncated;
       if (toDatabase && !lastCached) {
-        out.push(...(await this.fromDatabase(viewerId, upper, need)));
+        out.push(...(await this.fromDatabase(viewerId, upper, need, graph)));
         break;
       }
       // The window [lower, upper) is complete in cache; merged authors are read for the same window.
@@ -103,6 +123,7 @@ export class TimelineService {
         upper,
         lower,
         need,
+        graph,
       );
       let shrunk = false;
       if (merged.length === need) {
@@ -118,11 +139,12 @@ export class TimelineService {
         viewerId,
         candidates.map((e) => e.id),
         'timeline',
+        graph,
       );
       out.push(...rows.sort((a, b) => comparePositionsDesc(positionOf(a), positionOf(b))));
       if (!lower) break;
       if (toDatabase && !shrunk) {
-        if (out.length < want) out.push(...(await this.fromDatabase(viewerId, lower, want - out.length)));
+        if (out.length < want) out.push(...(await this.fromDatabase(viewerId, lower, want - out.length, graph)));
         break;
       }
       upper = lower;

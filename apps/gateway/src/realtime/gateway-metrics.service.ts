@@ -9,6 +9,7 @@ export class GatewayMetrics {
   readonly eventsOut: Counter<'event'>;
   readonly handshakeFailures: Counter<'reason'>;
   readonly replayed: Counter;
+  readonly replayFiltered: Counter;
   readonly syncRequired: Counter;
   readonly slowConsumerDrops: Counter;
   readonly commandDuration: Histogram<'event' | 'outcome'>;
@@ -38,6 +39,11 @@ export class GatewayMetrics {
     this.replayed = new Counter({
       name: 'plaza_gateway_replayed_events_total',
       help: 'Durable events replayed on reconnect',
+      registers,
+    });
+    this.replayFiltered = new Counter({
+      name: 'plaza_gateway_replay_filtered_events_total',
+      help: 'Logged events left out of a replay because the user may no longer see them',
       registers,
     });
     this.syncRequired = new Counter({

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SafetyGraph } from '@plaza/realtime';
+import { REDIS, type Redis } from '@plaza/redis';
 import { CommandForwarder } from './command-forwarder.service';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceController } from './presence.controller';
@@ -18,6 +20,7 @@ import { TypingService } from './typing.service';
     CommandForwarder,
     SocketRateLimiter,
     GatewayMetrics,
+    { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
   ],
 })
 export class RealtimeModule {}

@@ -2,7 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { REDIS, type Redis, socketIoKey } from '@plaza/redis';
 import { Emitter } from '@socket.io/redis-emitter';
-import { compareStreamIds, eventIdOf, eventLogKey, type LoggedEvent, streamIdOf } from '@plaza/realtime';
+import {
+  compareStreamIds,
+  type DurableEvents,
+  eventIdOf,
+  eventLogKey,
+  type LoggedEvent,
+  SafetyGraph,
+  SafetyGraphUnavailableError,
+  streamIdOf,
+  type ViewerGraph,
+} from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
 import type { PlazaSocket } from './socket-data';
 
@@ -36,6 +46,7 @@ export class ReplayService {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PLAZA_CONFIG) config: PlazaConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly safety: SafetyGraph,
   ) {
     this.emitter = new Emitter(redis, { key: socketIoKey(config.REDIS_URL) });
   }
@@ -95,14 +106,27 @@ export class ReplayService {
     if (firstKept === undefined) return syncRequired('log_expired');
     // The client's own last event is gone: what followed it may be gone too.
     if (compareStreamIds(from, firstKept) < 0) return syncRequired('too_old');
+    // A replay shows what the REST lists show now: the rules of this moment, not of the log's.
+    let graph: ViewerGraph;
+    try {
+      graph = await this.safety.viewer(socket.data.userId);
+    } catch (err) {
+      if (err instanceof SafetyGraphUnavailableError) return syncRequired('unavailable');
+      throw err;
+    }
 
     let cursor = from;
     for (;;) {
       const page = (await this.redis.xrange(key, `(${cursor}`, '+', 'COUNT', PAGE)) as [string, string[]][];
-      for (const [id, fields] of page) {
+      const entries = page.map(([id, fields]) => ({ id, logged: JSON.parse(fields[1]) as LoggedEvent }));
+      const deleted = await this.safety.deletedAmong(entries.flatMap(({ logged }) => postIdsOf(logged)));
+      for (const { id, logged } of entries) {
         cursor = id;
-        const logged = JSON.parse(fields[1]) as LoggedEvent;
         if (logged.s && logged.s !== socket.data.sessionId) continue;
+        if (!stillShown(logged, socket.data.userId, graph, deleted)) {
+          this.metrics.replayFiltered.inc();
+          continue;
+        }
         send(logged.e, { ...(logged.p as object), eventId: eventIdOf(id) });
         this.metrics.replayed.inc();
       }
@@ -121,6 +145,46 @@ export class ReplayService {
     }
     const at = info.indexOf('recorded-first-entry-id');
     return at >= 0 ? String(info[at + 1]) : undefined;
+  }
+}
+
+/** Posts a logged event is about (to learn which have been deleted since). */
+function postIdsOf(logged: LoggedEvent): string[] {
+  if (logged.e === 'feed:post') return [(logged.p as DurableEvents['feed:post']).id];
+  if (logged.e === 'notification') {
+    const n = logged.p as DurableEvents['notification'];
+    if ((n.type === 'post.commented' || n.type === 'post.reacted') && n.subjectId) return [n.subjectId];
+  }
+  return [];
+}
+
+/**
+ * The REST rules at replay time: nothing from or about someone blocked either way, no post the
+ * user may no longer see (connections-only after a disconnect, an author no longer followed), no
+ * notification about a deleted post. Messages stay: the conversation history keeps them too.
+ */
+function stillShown(logged: LoggedEvent, userId: string, g: ViewerGraph, deleted: Set<string>): boolean {
+  switch (logged.e) {
+    case 'feed:post': {
+      const post = logged.p as DurableEvents['feed:post'];
+      const author = post.author.id;
+      if (deleted.has(post.id)) return false;
+      if (author === userId) return true;
+      if (g.blocked.has(author)) return false;
+      if (g.connections.has(author)) return true;
+      return post.visibility === 'public' && g.following.has(author);
+    }
+    case 'notification': {
+      const n = logged.p as DurableEvents['notification'];
+      if (n.actor && g.blocked.has(n.actor.id)) return false;
+      return !(n.subjectId && deleted.has(n.subjectId) && n.type.startsWith('post.'));
+    }
+    case 'message:read':
+      return !g.blocked.has((logged.p as DurableEvents['message:read']).userId);
+    case 'message:new':
+    case 'feed:post-deleted':
+    case 'session:revoked':
+      return true;
   }
 }
 

@@ -1,6 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { REDIS, type Redis } from '@plaza/redis';
-import { conversationMembersKey, TypingStore, userRoom } from '@plaza/realtime';
+import {
+  blocksKey,
+  conversationKindKey,
+  conversationMembersKey,
+  SAFETY_READY_KEY,
+  SafetyGraph,
+  SafetyGraphUnavailableError,
+  TypingStore,
+  userRoom,
+} from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { AckError } from './socket-ack';
 import type { PlazaServer } from './socket-data';
@@ -10,6 +19,9 @@ const SWEEP_MS = 500;
 
 /**
  * Typing indicators: membership from the messaging app's read model, relayed to the other members.
+ * Blocks come from the safety graph (written by profiles before a block answers): in a direct
+ * conversation across a block `typing:start` is refused (`forbidden`); in a group, typing never
+ * reaches anyone blocked either way with the typist.
  * The deadline lives in Redis (TypingStore), so `isTyping: false` is sent by whichever gateway
  * sees it expire, also when the typist's own gateway is gone.
  */
@@ -24,6 +36,7 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(REDIS) private readonly redis: Redis,
     private readonly limiter: SocketRateLimiter,
     private readonly metrics: GatewayMetrics,
+    private readonly safety: SafetyGraph,
   ) {
     this.store = new TypingStore(redis);
   }
@@ -44,30 +57,78 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async start(userId: string, conversationId: string): Promise<void> {
+    const blocked = await this.blockedIn(userId, conversationId);
     const max = SOCKET_LIMITS['typing:start'];
     const limit = { key: this.limiter.key('typing:start', userId), max };
     const started = await this.store.start(conversationId, userId, limit, conversationMembersKey(conversationId));
     if (started.outcome === 'rate_limited')
       throw new AckError('rate_limited', `typing:start is limited to ${max} per second`);
     if (started.outcome === 'not_member') throw new AckError('not_found', 'Conversation not found');
-    this.relay(started.members, conversationId, userId, true);
+    this.relay(
+      started.members.filter((m) => !blocked.has(m)),
+      conversationId,
+      userId,
+      true,
+    );
+  }
+
+  /**
+   * The members blocked either way with the typist, in one round trip; throws `forbidden` for a
+   * direct conversation across a block. A missing safety graph (Redis restarted, being rebuilt)
+   * refuses rather than relays.
+   */
+  private async blockedIn(userId: string, conversationId: string): Promise<Set<string>> {
+    const res = await this.redis
+      .pipeline()
+      .exists(SAFETY_READY_KEY)
+      .get(conversationKindKey(conversationId))
+      .smembers(conversationMembersKey(conversationId))
+      .smembers(blocksKey(userId))
+      .exec();
+    const [ready, kind, members, blocks] = (res ?? []).map(([err, v]) => {
+      if (err) throw err;
+      return v;
+    }) as [number, string | null, string[], string[]];
+    if (!members.includes(userId)) return new Set(); // not a member: the store answers not_found
+    if (ready !== 1) throw new SafetyGraphUnavailableError();
+    const blocked = new Set(members.filter((m) => m !== userId && blocks.includes(m)));
+    const direct = kind === 'direct' || (kind === null && members.length === 2);
+    if (direct && blocked.size) throw new AckError('forbidden', 'You cannot message this user');
+    return blocked;
   }
 
   /** A client's `typing:stop`: like every command, refused for non-members. */
   async stopByClient(userId: string, conversationId: string): Promise<void> {
     const members = await this.redis.smembers(conversationMembersKey(conversationId));
     if (!members.includes(userId)) throw new AckError('not_found', 'Conversation not found');
-    if (await this.store.stop(conversationId, userId)) this.relay(members, conversationId, userId, false);
+    if (await this.store.stop(conversationId, userId))
+      this.relay(await this.unblocked(members, userId), conversationId, userId, false);
   }
 
   async stop(userId: string, conversationId: string): Promise<void> {
     if (!(await this.store.stop(conversationId, userId))) return;
-    this.relay(await this.redis.smembers(conversationMembersKey(conversationId)), conversationId, userId, false);
+    const members = await this.redis.smembers(conversationMembersKey(conversationId));
+    this.relay(await this.unblocked(members, userId), conversationId, userId, false);
   }
 
   private async sweep(): Promise<void> {
     for (const { conversationId, userId } of await this.store.claimExpired()) {
-      this.relay(await this.redis.smembers(conversationMembersKey(conversationId)), conversationId, userId, false);
+      const members = await this.redis.smembers(conversationMembersKey(conversationId));
+      this.relay(await this.unblocked(members, userId), conversationId, userId, false);
+    }
+  }
+
+  /** For `isTyping: false`: the members who may have been told `true` (none while the graph is missing). */
+  private async unblocked(members: string[], userId: string): Promise<string[]> {
+    try {
+      const blocked = await this.safety.blockedAmong(
+        userId,
+        members.filter((m) => m !== userId),
+      );
+      return members.filter((m) => !blocked.has(m));
+    } catch (err) {
+      if (err instanceof SafetyGraphUnavailableError) return [];
+      throw err;
     }
   }
 

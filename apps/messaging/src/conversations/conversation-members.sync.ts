@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConversationMembers, conversationMembersKey } from '@plaza/realtime';
+import { conversationKindKey, ConversationMembers, conversationMembersKey } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { ConversationsRepository } from './conversations.repository';
 
@@ -38,10 +38,12 @@ export class ConversationMembersSync implements OnApplicationBootstrap {
       const page = await this.conversations.membershipPage(after, PAGE);
       const pipeline = this.redis.pipeline();
       for (const { conversationId } of page) pipeline.exists(conversationMembersKey(conversationId));
+      // The kind never changes: written when missing (also for sets kept from before it existed).
+      for (const { conversationId, kind } of page) pipeline.set(conversationKindKey(conversationId), kind, 'NX');
       const exists = (await pipeline.exec()) ?? [];
-      for (const [i, { conversationId, memberIds }] of page.entries()) {
+      for (const [i, { conversationId, memberIds, kind }] of page.entries()) {
         if (Number(exists[i]?.[1]) === 0 && memberIds.length) {
-          await this.members.set(conversationId, memberIds);
+          await this.members.set(conversationId, memberIds, kind);
           restored++;
         }
       }

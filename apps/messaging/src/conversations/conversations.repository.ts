@@ -222,14 +222,26 @@ export class ConversationsRepository {
   async membershipPage(
     after: string | null,
     limit: number,
-  ): Promise<Array<{ conversationId: string; memberIds: string[] }>> {
-    const rows: Array<{ id: string; member_ids: string[] }> = await this.dataSource.query(
-      `SELECT c.id, ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = c.id AND m.left_at IS NULL)::text[] AS member_ids
+  ): Promise<Array<{ conversationId: string; memberIds: string[]; kind: 'direct' | 'group' }>> {
+    const rows: Array<{ id: string; member_ids: string[]; type: 'direct' | 'group' }> = await this.dataSource.query(
+      `SELECT c.id, c.type, ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = c.id AND m.left_at IS NULL)::text[] AS member_ids
          FROM messaging.conversations c
         WHERE $1::uuid IS NULL OR c.id > $1::uuid
         ORDER BY c.id LIMIT $2`,
       [after, limit],
     );
-    return rows.map((r) => ({ conversationId: r.id, memberIds: r.member_ids }));
+    return rows.map((r) => ({ conversationId: r.id, memberIds: r.member_ids, kind: r.type }));
+  }
+
+  /** A conversation's type and, when direct, its pair; null when there is no such conversation. */
+  async kindOf(conversationId: string): Promise<{ type: 'direct' | 'group'; pair: [string, string] | null } | null> {
+    const rows: Array<{ type: 'direct' | 'group'; direct_low: string | null; direct_high: string | null }> =
+      await this.dataSource.query(
+        `SELECT type, direct_low, direct_high FROM messaging.conversations WHERE id = $1`,
+        [conversationId],
+      );
+    const r = rows[0];
+    if (!r) return null;
+    return { type: r.type, pair: r.type === 'direct' && r.direct_low && r.direct_high ? [r.direct_low, r.direct_high] : null };
   }
 }

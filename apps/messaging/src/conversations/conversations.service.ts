@@ -1,12 +1,11 @@
-import { BadRequestException, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
-import { ConversationMembers } from '@plaza/realtime';
+import { ConversationMembers, SafetyGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor, PageQueryDto } from '@plaza/http';
-import { eventually } from '../common/eventually';
 import { GraphReadModelRepository } from '../graph/graph-read-model.repository';
 import { MessageDeliveryService } from '../messages/message-delivery.service';
 import { conversationNotFound } from '../messages/messages.service';
@@ -33,6 +32,7 @@ export class ConversationsService {
     private readonly outbox: OutboxService,
     private readonly members: ConversationMembers,
     private readonly delivery: MessageDeliveryService,
+    private readonly safety: SafetyGraph,
   ) {}
 
   /** One other member: the pair's direct conversation (`created: false` when it existed). More: a new group. */
@@ -46,6 +46,7 @@ export class ConversationsService {
         message: 'memberIds must name at least one user other than you',
         code: 'bad_request',
       });
+    await this.requireUsers(others);
     return others.length === 1
       ? this.createDirect(caller, others[0])
       : this.createGroup(caller, others, dto.title ?? null);
@@ -56,7 +57,7 @@ export class ConversationsService {
     otherId: string,
   ): Promise<{ conversation: ConversationDto; created: boolean }> {
     // Either side's block hides each from the other: no conversation is opened, nor shown.
-    if (await this.graph.blockedEitherWay(caller.userId, otherId)) {
+    if ((await this.safety.blockedAmong(caller.userId, [otherId])).size) {
       throw new ForbiddenException({ message: 'You cannot start a conversation with this user', code: 'forbidden' });
     }
     const { id, created } = await this.dataSource.transaction(async (manager) => {
@@ -70,7 +71,7 @@ export class ConversationsService {
       return result;
     });
     // Also on 200: re-asserts the Redis set in case Redis lost it.
-    await this.members.set(id, [caller.userId, otherId]);
+    await this.members.set(id, [caller.userId, otherId], 'direct');
     return { conversation: await this.get(caller, id), created };
   }
 
@@ -96,16 +97,25 @@ export class ConversationsService {
         })),
       );
     });
-    await this.members.set(id, [caller.userId, ...others]);
+    await this.members.set(id, [caller.userId, ...others], 'group');
     return { conversation: await this.get(caller, id), created: true };
   }
 
-  /** 403 unless every one of `userIds` is a connection of the caller (waiting briefly for fresh connections to arrive). */
+  /** 403 unless every one of `userIds` is a connection of the caller now (safety graph). */
   private async requireConnections(caller: Principal, userIds: readonly string[]): Promise<void> {
-    const ok = await eventually(
-      async () => (await this.graph.connectedAmong(caller.userId, userIds)).size === userIds.length,
-    );
-    if (!ok) throw notConnected();
+    if ((await this.safety.connectedAmong(caller.userId, userIds)).size !== userIds.length) throw notConnected();
+  }
+
+  /**
+   * 404, nothing created, unless every id is a user (contract v2). The user directory knows a user
+   * the moment their registration answered; messaging's own copy of their name may come later,
+   * so it is seeded from the directory (the registration event, when it comes, wins).
+   */
+  private async requireUsers(userIds: readonly string[]): Promise<void> {
+    const users = await this.safety.users(userIds);
+    const missing = userIds.filter((id) => !users.get(id));
+    if (missing.length) throw new NotFoundException({ message: 'User not found', code: 'not_found' });
+    await this.graph.seedUsers([...users.values()].filter((u) => u !== null));
   }
 
   async get(caller: Principal, conversationId: string): Promise<ConversationDto> {
@@ -130,10 +140,12 @@ export class ConversationsService {
     caller: Principal,
     conversationId: string,
     dto: AddMembersDto,
-    retried = false,
   ): Promise<ConversationDto> {
     if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
     const candidates = [...new Set(dto.userIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
+    await this.requireUsers(candidates);
+    // Decided before the transaction, from the connections as profiles last answered them.
+    const connectedNow = await this.safety.connectedAmong(caller.userId, candidates);
     const added = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
       if (!conversation) throw conversationNotFound();
@@ -148,8 +160,7 @@ export class ConversationsService {
           code: 'bad_request',
         });
       }
-      const connected = await this.graph.connectedAmong(caller.userId, newcomers);
-      if (connected.size !== newcomers.length) return { notConnected: newcomers };
+      if (newcomers.some((id) => !connectedNow.has(id))) throw notConnected();
       const inserted = await this.conversations.addMembers(manager, conversationId, newcomers);
       await this.outbox.publishMany(
         manager,
@@ -157,14 +168,7 @@ export class ConversationsService {
       );
       return inserted;
     });
-    if (!Array.isArray(added)) {
-      // Not (yet) connected as far as messaging knows: wait for the graph events (outside the
-      // transaction), then try once more.
-      if (retried) throw notConnected();
-      await this.requireConnections(caller, added.notConnected);
-      return this.addMembers(caller, conversationId, dto, true);
-    }
-    await Promise.all(added.map((userId) => this.members.add(conversationId, userId)));
+    await Promise.all(added.map((userId: string) => this.members.add(conversationId, userId)));
     return this.get(caller, conversationId);
   }
 

@@ -32,6 +32,18 @@ export class GraphReadModelRepository {
     );
   }
 
+  /** Names from the user directory for users not yet known here; never over a row an event wrote. */
+  async seedUsers(users: ReadonlyArray<{ id: string; handle: string; displayName: string }>): Promise<void> {
+    if (!users.length) return;
+    await this.dataSource.query(
+      `INSERT INTO messaging.users (user_id, handle, display_name, changed_at)
+       SELECT u.id, u.handle, u.display_name, timestamptz 'epoch'
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, handle, display_name)
+       ON CONFLICT (user_id) DO NOTHING`,
+      [users.map((u) => u.id), users.map((u) => u.handle), users.map((u) => u.displayName)],
+    );
+  }
+
   async setConnected(manager: EntityManager, a: string, b: string, connected: boolean, at: string): Promise<void> {
     await manager.query(
       `INSERT INTO messaging.connections (user_id, peer_id, connected, changed_at) VALUES ($1, $2, $3, $4), ($2, $1, $3, $4)

@@ -7,6 +7,7 @@ import { ProfilesService } from '../profiles/profiles.service';
 import { BlocksRepository } from './blocks.repository';
 import { ConnectionRequestsRepository } from './connection-requests.repository';
 import { GraphEdgesService } from './graph-edges.service';
+import { SafetyGraphSync } from './safety-graph.sync';
 
 @Injectable()
 export class BlocksService {
@@ -17,6 +18,7 @@ export class BlocksService {
     private readonly profiles: ProfilesService,
     private readonly edges: GraphEdgesService,
     private readonly outbox: OutboxService,
+    private readonly safety: SafetyGraphSync,
   ) {}
 
   /**
@@ -26,6 +28,7 @@ export class BlocksService {
   async block(caller: Principal, userId: string): Promise<void> {
     if (userId === caller.userId) throw new BadRequestException('You cannot block yourself');
     await this.profiles.ensureProfile(caller);
+    await this.profiles.ensureRegistered(userId);
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
       if (!(await this.blocks.insert(manager, caller.userId, userId))) return;
@@ -36,6 +39,8 @@ export class BlocksService {
       await this.edges.unfollow(manager, userId, caller.userId);
       await this.requests.cancelPendingBetween(manager, caller.userId, userId);
     });
+    // Before the answer: from here on every app and instance reads the block (consistency rule).
+    await this.safety.syncPair(caller.userId, userId);
   }
 
   /** Idempotent; restores nothing that the block removed. */
@@ -48,5 +53,6 @@ export class BlocksService {
         await this.outbox.publish(manager, 'block.removed', { blockerId: caller.userId, blockedId: userId });
       }
     });
+    await this.safety.syncPair(caller.userId, userId);
   }
 }

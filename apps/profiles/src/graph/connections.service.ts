@@ -17,6 +17,7 @@ import type {
   ListConnectionRequestsQueryDto,
 } from './dto/connection-request.dto';
 import { GraphEdgesService } from './graph-edges.service';
+import { SafetyGraphSync } from './safety-graph.sync';
 
 export interface RequestOutcome {
   status: HttpStatus.CREATED | HttpStatus.OK;
@@ -44,6 +45,7 @@ export class ConnectionsService {
     private readonly profilesService: ProfilesService,
     private readonly edges: GraphEdgesService,
     private readonly outbox: OutboxService,
+    private readonly safety: SafetyGraphSync,
   ) {}
 
   /**
@@ -54,7 +56,8 @@ export class ConnectionsService {
     const me = caller.userId;
     if (toUserId === me) throw new BadRequestException('You cannot connect with yourself');
     await this.profilesService.ensureProfile(caller);
-    return this.dataSource.transaction(async (manager) => {
+    await this.profilesService.ensureRegistered(toUserId);
+    const outcome = await this.dataSource.transaction(async (manager): Promise<RequestOutcome> => {
       await this.edges.lockPair(manager, me, toUserId);
       if (await this.blocks.isBlocked(toUserId, me, manager)) throw new NotFoundException('User not found');
       if (await this.blocks.isBlocked(me, toUserId, manager))
@@ -72,6 +75,8 @@ export class ConnectionsService {
       await this.outbox.publish(manager, 'connection.requested', { requestId: created.id, fromUserId: me, toUserId });
       return { status: HttpStatus.CREATED, request: toDto(created) };
     });
+    if (outcome.status === HttpStatus.OK) await this.safety.syncPair(me, toUserId);
+    return outcome;
   }
 
   async accept(caller: Principal, requestId: string): Promise<ConnectionRequestDto> {
@@ -102,6 +107,7 @@ export class ConnectionsService {
       if (!(await this.edges.disconnect(manager, caller.userId, userId)))
         throw new NotFoundException('Connection not found');
     });
+    await this.safety.syncPair(caller.userId, userId);
   }
 
   async listRequests(caller: Principal, query: ListConnectionRequestsQueryDto): Promise<ConnectionRequestPageDto> {
@@ -154,7 +160,7 @@ export class ConnectionsService {
   ): Promise<ConnectionRequestDto> {
     const request = await this.requests.findById(requestId);
     if (!request || request.toUserId !== caller.userId) throw new NotFoundException('Connection request not found');
-    return this.dataSource.transaction(async (manager) => {
+    const dto = await this.dataSource.transaction(async (manager) => {
       await this.profiles.lockPair(manager, request.fromUserId, request.toUserId);
       const answered = await this.requests.resolve(manager, requestId, status);
       if (!answered)
@@ -164,5 +170,7 @@ export class ConnectionsService {
       if (status === 'accepted') await this.edges.connect(manager, request.fromUserId, request.toUserId, request.id);
       return toDto(answered);
     });
+    if (status === 'accepted') await this.safety.syncPair(request.fromUserId, request.toUserId);
+    return dto;
   }
 }

@@ -6,6 +6,7 @@ import { ProfilesService } from '../profiles/profiles.service';
 import { BlocksRepository } from './blocks.repository';
 import { ConnectionsRepository } from './connections.repository';
 import { GraphEdgesService } from './graph-edges.service';
+import { SafetyGraphSync } from './safety-graph.sync';
 
 @Injectable()
 export class FollowsService {
@@ -15,12 +16,14 @@ export class FollowsService {
     private readonly connections: ConnectionsRepository,
     private readonly profiles: ProfilesService,
     private readonly edges: GraphEdgesService,
+    private readonly safety: SafetyGraphSync,
   ) {}
 
   /** Idempotent. Someone who blocked the caller is answered like an unknown user (404). */
   async follow(caller: Principal, userId: string): Promise<void> {
     if (userId === caller.userId) throw new BadRequestException('You cannot follow yourself');
     await this.profiles.ensureProfile(caller);
+    await this.profiles.ensureRegistered(userId);
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
       if (await this.blocks.isBlocked(userId, caller.userId, manager)) throw new NotFoundException('User not found');
@@ -28,6 +31,7 @@ export class FollowsService {
         throw new ConflictException('You have blocked this user; unblock them first');
       await this.edges.follow(manager, caller.userId, userId);
     });
+    await this.safety.syncPair(caller.userId, userId);
   }
 
   /** Idempotent. A connection implies following each other: remove the connection instead (409). */
@@ -42,5 +46,6 @@ export class FollowsService {
       }
       await this.edges.unfollow(manager, caller.userId, userId);
     });
+    await this.safety.syncPair(caller.userId, userId);
   }
 }

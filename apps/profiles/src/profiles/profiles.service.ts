@@ -1,6 +1,7 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DomainEvent, OnDomainEvent, OutboxService } from '@plaza/events';
+import { type DirectoryUser, SafetyGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, pageOf } from '@plaza/http';
@@ -34,6 +35,7 @@ export class ProfilesService {
     private readonly search: ProfileSearchRepository,
     private readonly relationships: RelationshipsRepository,
     private readonly outbox: OutboxService,
+    private readonly directory: SafetyGraph,
   ) {}
 
   /**
@@ -58,6 +60,25 @@ export class ProfilesService {
     this.known.add(userId);
   }
 
+  /**
+   * A user whose registration has answered exists for every call at once (consistency rule), even
+   * before user.registered reaches profiles: auth writes the user directory before it answers,
+   * and a profile missing here is created from it. Unknown users are left to the caller's 404.
+   */
+  async ensureRegistered(userId: string): Promise<void> {
+    if (this.known.has(userId) || (await this.profiles.exists(userId))) return;
+    const user = (await this.directory.users([userId])).get(userId);
+    if (user) await this.materialise(user);
+  }
+
+  private async materialise(user: DirectoryUser): Promise<void> {
+    if (!HANDLE.test(user.handle)) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.profiles.renameProvisionalHolder(manager, user.handle, user.id);
+      await this.profiles.upsertRegistered(manager, user.id, user.handle, user.displayName.slice(0, 80) || user.handle);
+    });
+  }
+
   @OnDomainEvent('user.registered')
   async onUserRegistered(event: DomainEvent<'user.registered'>, manager: EntityManager): Promise<void> {
     const { userId, handle, displayName } = event.payload;
@@ -73,7 +94,14 @@ export class ProfilesService {
   }
 
   async getByHandle(viewer: Principal, handle: string): Promise<ProfileDto> {
-    const profile = HANDLE.test(handle) ? await this.profiles.findByHandle(handle) : null;
+    let profile = HANDLE.test(handle) ? await this.profiles.findByHandle(handle) : null;
+    if (!profile && HANDLE.test(handle)) {
+      const registered = await this.directory.userByHandle(handle);
+      if (registered) {
+        await this.materialise(registered);
+        profile = await this.profiles.findByHandle(handle);
+      }
+    }
     if (!profile) throw new NotFoundException('Profile not found');
     const [dto] = await this.present(viewer.userId, [profile]);
     // Blocked by them: indistinguishable from a profile that does not exist.

@@ -1,0 +1,51 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { SafetyGraph } from '@plaza/realtime';
+import { ConversationsRepository } from './conversations.repository';
+
+type Kind = { type: 'direct' | 'group'; pair: [string, string] | null };
+
+const KINDS_MAX = 100_000;
+
+export const blockedInDirect = (): ForbiddenException =>
+  new ForbiddenException({ message: 'You cannot message this user', code: 'forbidden' });
+
+/**
+ * The block rules of messaging, decided from the safety graph (written by profiles before a
+ * block or unblock answers), so that they hold on every instance the moment the block answered.
+ * Send, read and typing paths all call these, whatever transport carries them.
+ */
+@Injectable()
+export class ConversationSafety {
+  /** A conversation's type and pair never change: remembered per process (bounded). */
+  private readonly kinds = new Map<string, Kind>();
+
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly safety: SafetyGraph,
+  ) {}
+
+  /** Null when there is no such conversation. */
+  async kindOf(conversationId: string): Promise<Kind | null> {
+    const known = this.kinds.get(conversationId);
+    if (known) return known;
+    const kind = await this.conversations.kindOf(conversationId);
+    if (!kind) return null;
+    if (this.kinds.size >= KINDS_MAX) this.kinds.clear();
+    this.kinds.set(conversationId, kind);
+    return kind;
+  }
+
+  /** 403 `forbidden` when `userId` writes (sends, reads, types) in a direct conversation across a block. */
+  async assertNotBlockedInDirect(userId: string, conversationId: string): Promise<void> {
+    const kind = await this.kindOf(conversationId);
+    if (!kind?.pair || !kind.pair.includes(userId)) return;
+    const other = kind.pair[0] === userId ? kind.pair[1] : kind.pair[0];
+    if ((await this.safety.blockedAmong(userId, [other])).size) throw blockedInDirect();
+  }
+
+  /** `recipients` minus anyone blocked either way with `userId` (for what is relayed in a group). */
+  async notBlockedWith(userId: string, recipients: readonly string[]): Promise<string[]> {
+    const blocked = await this.safety.blockedAmong(userId, recipients);
+    return recipients.filter((r) => !blocked.has(r));
+  }
+}

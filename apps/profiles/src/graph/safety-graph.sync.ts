@@ -1,0 +1,117 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DomainEvent, OnDomainEvent } from '@plaza/events';
+import { SafetyGraph } from '@plaza/realtime';
+import { REDIS, type Redis } from '@plaza/redis';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ProfilesRepository } from '../profiles/profiles.repository';
+import { SafetyGraphRepository } from './safety-graph.repository';
+
+const REBUILD_LOCK = 'sg:rebuild-lock';
+const CHECK_MS = 1000;
+
+/**
+ * Profiles owns the graph, so it writes the safety graph (`@plaza/realtime` SafetyGraph): after
+ * every committed graph change and before the call answers, `syncPair` re-reads the pair under
+ * the same row locks every graph write takes and writes the result, so the last writer of a pair
+ * always leaves its latest committed state, whatever the interleaving. The graph events re-run it
+ * (a repair, should a write to Redis have failed after a commit).
+ *
+ * Redis restarted empty: the ready marker is gone, readers refuse (503) rather than read "no
+ * block". Within a second one profiles instance rebuilds the whole model from PostgreSQL, with
+ * the edge tables SHARE-locked so that no graph write commits between the read and the write of
+ * the rebuild, then sets the marker.
+ */
+@Injectable()
+export class SafetyGraphSync implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SafetyGraphSync.name);
+  private timer?: NodeJS.Timeout;
+  private rebuilding = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly graph: SafetyGraph,
+    private readonly profiles: ProfilesRepository,
+    private readonly edges: SafetyGraphRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rebuildIfMissing().catch((err: Error) => this.logger.warn(`safety graph rebuild: ${err.message}`));
+    this.timer = setInterval(() => {
+      this.rebuildIfMissing().catch((err: Error) => this.logger.warn(`safety graph rebuild: ${err.message}`));
+    }, CHECK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** After a commit that changed the pair's relations, before answering. */
+  async syncPair(a: string, b: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.profiles.lockPair(manager, a, b);
+      await this.graph.writePair(a, b, await this.edges.pairState(manager, a, b));
+    });
+  }
+
+  async rebuildIfMissing(): Promise<boolean> {
+    if (this.rebuilding || (await this.graph.isReady())) return false;
+    if ((await this.redis.set(REBUILD_LOCK, '1', 'PX', 60_000, 'NX')) !== 'OK') return false;
+    this.rebuilding = true;
+    try {
+      const started = Date.now();
+      await this.dataSource.transaction(async (manager) => {
+        await this.graph.load(await this.edges.allEdgesLocked(manager));
+        await this.graph.markReady();
+      });
+      this.logger.log(`safety graph rebuilt from PostgreSQL in ${Date.now() - started} ms`);
+      return true;
+    } finally {
+      this.rebuilding = false;
+      await this.redis.del(REBUILD_LOCK);
+    }
+  }
+
+  @OnDomainEvent('block.created')
+  async onBlockCreated(e: DomainEvent<'block.created'>, m: EntityManager): Promise<void> {
+    await this.repair(m, e.payload.blockerId, e.payload.blockedId);
+  }
+
+  @OnDomainEvent('block.removed')
+  async onBlockRemoved(e: DomainEvent<'block.removed'>, m: EntityManager): Promise<void> {
+    await this.repair(m, e.payload.blockerId, e.payload.blockedId);
+  }
+
+  @OnDomainEvent('connection.created')
+  async onConnectionCreated(e: DomainEvent<'connection.created'>, m: EntityManager): Promise<void> {
+    await this.repair(m, e.payload.userAId, e.payload.userBId);
+  }
+
+  @OnDomainEvent('connection.removed')
+  async onConnectionRemoved(e: DomainEvent<'connection.removed'>, m: EntityManager): Promise<void> {
+    await this.repair(m, e.payload.userAId, e.payload.userBId);
+  }
+
+  @OnDomainEvent('follow.created')
+  async onFollowCreated(e: DomainEvent<'follow.created'>, m: EntityManager): Promise<void> {
+    await this.repair(m, e.payload.followerId, e.payload.followeeId);
+  }
+
+  @OnDomainEvent('follow.removed')
+  async onFollowRemoved(e: DomainEvent<'follow.removed'>, m: EntityManager): Promise<void> {
+    await this.repair(m, e.payload.followerId, e.payload.followeeId);
+  }
+
+  private async repair(manager: EntityManager, a: string, b: string): Promise<void> {
+    await this.profiles.lockPair(manager, a, b);
+    await this.graph.writePair(a, b, await this.edges.pairState(manager, a, b));
+  }
+}
