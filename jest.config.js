@@ -11,6 +11,7 @@ const libs = [
   'realtime',
   'tracing',
   'client',
+  'graphql',
 ];
 const paths = Object.fromEntries(libs.map((lib) => [`@plaza/${lib}`, [`libs/${lib}/src`]]));
 

@@ -27,6 +27,7 @@ import { OidcProvisioningInterceptor } from './oidc/oidc-provisioning.intercepto
 import { OidcProvisioningService } from './oidc/oidc-provisioning.service';
 import { UserEntity } from './users/user.entity';
 import { UserRepository } from './users/user.repository';
+import { AuthResolver } from './graphql/auth.resolver';
 import { UserDirectorySync } from './users/user-directory.sync';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
@@ -81,6 +82,7 @@ export class AppModule {
         AdminEmailsService,
         MailerService,
         MailEventsHandler,
+        AuthResolver,
         UserDirectorySync,
         { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },

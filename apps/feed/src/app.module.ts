@@ -8,6 +8,7 @@ import { FEED_SETTINGS, feedSettings } from './common/feed.config';
 import { GraphEventsHandler } from './graph/graph-events.handler';
 import { GraphRepository } from './graph/graph.repository';
 import { UsersRepository } from './graph/users.repository';
+import { FeedResolver } from './graphql/feed.resolver';
 import { migrations } from './migrations';
 import { NotificationEventsHandler } from './notifications/notification-events.handler';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -47,6 +48,7 @@ export class AppModule {
         GraphEventsHandler,
         FanOutHandler,
         NotificationEventsHandler,
+        FeedResolver,
       ],
     };
   }

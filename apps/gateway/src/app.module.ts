@@ -5,6 +5,7 @@ import { RbacModule } from '@plaza/rbac';
 import { RedisModule } from '@plaza/redis';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiDocsService } from './docs/api-docs.service';
+import { GraphqlModule } from './graphql/graphql.module';
 import { PostgresProbe } from './health/postgres.probe';
 import { RealtimeModule } from './realtime/realtime.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
         HealthModule,
         RbacModule,
         RealtimeModule,
+        GraphqlModule,
       ],
       providers: [PostgresProbe, ApiDocsService],
     };

@@ -9,6 +9,7 @@ import { bootstrap, buildOpenApiDocument } from '@plaza/http';
 import { ASYNCAPI_DOCUMENT } from '@plaza/realtime';
 import { AppModule } from './app.module';
 import { ApiDocsService } from './docs/api-docs.service';
+import { GraphqlGatewayService } from './graphql/graphql-gateway.service';
 import { registerApiRateLimit } from './proxy/api-rate-limit.hook';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
@@ -36,6 +37,7 @@ void bootstrap({
     });
     registerApiRateLimit(fastify, config, app.get<Redis>(REDIS), app.get(AccessTokenService));
     await registerUpstreamProxies(fastify, config);
+    app.get(GraphqlGatewayService).register(fastify);
     app.useWebSocketAdapter(new RedisIoAdapter(app, config));
     const docs = app.get(ApiDocsService);
     SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app, 'API'), {

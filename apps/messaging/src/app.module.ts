@@ -19,6 +19,7 @@ import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { MessagesService } from './messages/messages.service';
 import { migrations } from './migrations';
+import { MessagingResolver } from './graphql/messaging.resolver';
 
 @Module({})
 export class AppModule {
@@ -46,6 +47,7 @@ export class AppModule {
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,
+        MessagingResolver,
         MessageBatcher,
         MessageCommandsService,
       ],

@@ -24,6 +24,7 @@ import { RelationshipsRepository } from './graph/relationships.repository';
 import { SafetyGraphRepository } from './graph/safety-graph.repository';
 import { SafetyGraphSync } from './graph/safety-graph.sync';
 import { SuggestionsService } from './graph/suggestions.service';
+import { ProfilesResolver } from './graphql/profiles.resolver';
 import { migrations } from './migrations';
 import { EnsureProfileInterceptor } from './profiles/ensure-profile.interceptor';
 import { ProfileEntity } from './profiles/profile.entity';
@@ -70,6 +71,7 @@ export class AppModule {
         { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         SuggestionsService,
         EnsureProfileInterceptor,
+        ProfilesResolver,
       ],
     };
   }

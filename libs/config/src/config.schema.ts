@@ -147,6 +147,12 @@ export const configSchema = z
     SOCKETS_PER_USER: positiveInt(20),
     /** Failed socket.io handshakes per client IP per minute before further handshakes are refused. */
     HANDSHAKE_FAILURE_LIMIT: positiveInt(30),
+    /** GraphQL (v2): deepest field nesting one operation may select (refused before execution). */
+    GRAPHQL_MAX_DEPTH: positiveInt(12),
+    /** GraphQL (v2): largest cost of one operation; a field costs 1, times `first`/`last` for a connection's items. */
+    GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
+    /** GraphQL (v2): query planner of the gateway: Hive's JavaScript planner, or the Rust one (`@graphql-hive/router-runtime`). */
+    GRAPHQL_PLANNER: z.enum(['js', 'rust']).default('js'),
   })
   .transform((c) => ({
     ...c,

@@ -68,3 +68,4 @@ export {
   lastSeenKey,
   presenceKey,
 } from './presence-keys';
+export { type PresenceStatus, readPresence, visiblePresence } from './presence.reader';

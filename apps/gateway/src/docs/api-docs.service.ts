@@ -23,7 +23,8 @@ export class ApiDocsService {
     if (this.cached && Date.now() - this.cached.at < REFRESH_MS) return this.cached.document;
     const merged = buildOpenApiDocument(app, 'API');
     merged.info.description =
-      'Every REST endpoint of every Plaza app, served through the gateway. Socket events: see /api/docs/asyncapi.json.';
+      'Every REST endpoint of every Plaza app, served through the gateway. Socket events: see /api/docs/asyncapi.json. ' +
+      'GraphQL: POST /graphql (one federated schema over the same apps, same bearer token; schema at GET /graphql/schema.graphql).';
     merged.components ??= {};
     merged.components.schemas ??= {};
     const missing: string[] = [];

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 const WINDOW_SECONDS = 60;
 
 /**
- * API_RATE_LIMIT requests per 60 s per user over every REST route (per client IP when the caller
+ * API_RATE_LIMIT requests per 60 s per user over every REST route and GraphQL operation (per client IP when the caller
  * has no valid Plaza token), counted in Redis so the limit holds across gateway instances. The
  * token's signature is checked locally (no Redis read) only to pick the key; the owning app still
  * authenticates the request in full.
@@ -19,7 +19,9 @@ export function registerApiRateLimit(
   tokens: AccessTokenService,
 ): void {
   fastify.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
+    // GraphQL operations count against the same budget as REST calls.
+    const graphql = req.url === '/graphql' || req.url.startsWith('/graphql?');
+    if (!req.url.startsWith('/api/') && !graphql) return;
     let subject = `ip:${req.ip}`;
     const token = bearerToken(req.headers.authorization);
     if (token) {
@@ -49,7 +51,11 @@ export function registerApiRateLimit(
       await reply
         .status(429)
         .header('retry-after', String(retryAfter))
-        .send(errorBody(429, 'Too many requests, retry later', 'rate_limited'));
+        .send(
+          graphql
+            ? { errors: [{ message: 'Too many requests, retry later', extensions: { code: 'RATE_LIMITED' } }] }
+            : errorBody(429, 'Too many requests, retry later', 'rate_limited'),
+        );
     }
   });
 }

@@ -10,6 +10,7 @@ import {
   gatewayUsersKey as usersKey,
   lastSeenKey,
   presenceKey,
+  readPresence,
   userRoom,
 } from '@plaza/realtime';
 import type { PlazaServer } from './socket-data';
@@ -110,15 +111,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async status(userIds: string[]): Promise<{ userId: string; online: boolean; lastSeenAt: string | null }[]> {
-    if (!userIds.length) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.hlen(presenceKey(id)).get(lastSeenKey(id));
-    const results = (await pipeline.exec()) ?? [];
-    return userIds.map((userId, i) => {
-      const online = Number(results[i * 2]?.[1]) > 0;
-      const lastSeen = results[i * 2 + 1]?.[1] as string | null;
-      return { userId, online, lastSeenAt: online ? null : lastSeen };
-    });
+    return readPresence(this.redis, userIds);
   }
 
   private async leave(instance: string, userId: string, at: Date): Promise<void> {

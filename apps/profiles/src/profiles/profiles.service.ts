@@ -186,6 +186,25 @@ export class ProfilesService {
       .map((p) => toProfileDto(p, toRelationship(viewerId, p.userId, facts.get(p.userId))));
   }
 
+  /**
+   * Profiles for entity references (GraphQL `_entities`: a post's author, a member): one batch.
+   * Someone who blocked the viewer appears as a bare card (id, handle, displayName, as REST shows
+   * authors and members), never with their profile; an id with no profile yet gets an empty card.
+   */
+  async referenced(viewerId: string, ids: readonly string[]): Promise<Map<string, ProfileDto | ProfileCard>> {
+    const records = await this.profiles.findManyByIds([...new Set(ids)]);
+    const visible = new Map((await this.present(viewerId, records)).map((p) => [p.id, p]));
+    const out = new Map<string, ProfileDto | ProfileCard>();
+    for (const record of records) {
+      out.set(
+        record.userId,
+        visible.get(record.userId) ?? { id: record.userId, handle: record.handle, displayName: record.displayName },
+      );
+    }
+    for (const id of ids) if (!out.has(id)) out.set(id, { id, handle: '', displayName: '' });
+    return out;
+  }
+
   /** A page of profiles by id, in order, as the viewer sees them. */
   async presentIds(viewerId: string, ids: string[]): Promise<ProfileDto[]> {
     return this.present(viewerId, await this.profiles.findManyByIds(ids));
@@ -201,4 +220,11 @@ function dedupeSkills(skills: string[]): string[] {
     seen.add(key);
     return true;
   });
+}
+
+/** What a hidden or not yet known user shows (the rest of their profile reads as null). */
+export interface ProfileCard {
+  id: string;
+  handle: string;
+  displayName: string;
 }

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import {
+  connectionOf,
+  isNotFound,
+  pageSize,
+  type SubgraphContext,
+  type SubgraphResolvers,
+  uuidArg,
+  validateArgs,
+} from '@plaza/graphql';
+import type { NotificationPayload, PostPayload } from '@plaza/realtime';
+import { encodePosition } from '../common/position';
+import { MarkReadDto } from '../notifications/dto/notification.dto';
+import { NotificationsService } from '../notifications/notifications.service';
+import { CreateCommentDto } from '../posts/dto/comment.dto';
+import { CreatePostDto } from '../posts/dto/create-post.dto';
+import { ReactionDto } from '../posts/dto/reaction.dto';
+import { type CommentView, postView } from '../posts/post.view';
+import { PostsService } from '../posts/posts.service';
+import { TimelineService } from '../timeline/timeline.service';
+
+interface PageArgs {
+  first?: number;
+  after?: string | null;
+}
+
+/** The same keyset cursor the services hand out as `nextCursor`, for any item of a page. */
+const cursorOf = (item: { id: string; createdAt: string }): string =>
+  encodePosition({ t: Date.parse(item.createdAt), id: item.id });
+
+const userRef = (author: { id: string } | null) => (author ? { __typename: 'User', id: author.id } : null);
+
+/** Thin: every field goes through the services (and rules, events, pushes) the REST controllers use. */
+@Injectable()
+export class FeedResolver {
+  constructor(
+    private readonly posts: PostsService,
+    private readonly timeline: TimelineService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  resolvers(): SubgraphResolvers {
+    return {
+      Query: {
+        post: async (_: unknown, args: { id: string }, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          try {
+            return await this.posts.get(viewer.userId, uuidArg(args.id, 'id'));
+          } catch (err) {
+            if (isNotFound(err)) return null;
+            throw err;
+          }
+        },
+        feed: async (_: unknown, args: PageArgs, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          const page = await this.timeline.page(viewer.userId, pageSize(args.first, 20), args.after ?? undefined);
+          return connectionOf({ items: page.items.map(postView), nextCursor: page.nextCursor }, cursorOf);
+        },
+        notifications: async (_: unknown, args: PageArgs, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          const page = await this.notifications.list(viewer.userId, pageSize(args.first, 20), args.after ?? undefined);
+          return { ...connectionOf(page, cursorOf), unreadCount: page.unreadCount };
+        },
+      },
+      Mutation: {
+        createPost: async (_: unknown, args: Record<string, unknown>, ctx: SubgraphContext) => {
+          const caller = await ctx.principal();
+          return this.posts.create(caller, await validateArgs(CreatePostDto, args));
+        },
+        comment: async (_: unknown, args: { postId: string; text: string }, ctx: SubgraphContext) => {
+          const caller = await ctx.principal();
+          const dto = await validateArgs(CreateCommentDto, { text: args.text });
+          return this.posts.comment(caller.userId, uuidArg(args.postId, 'postId'), dto.text);
+        },
+        react: async (_: unknown, args: { postId: string; type?: string | null }, ctx: SubgraphContext) => {
+          const caller = await ctx.principal();
+          const postId = uuidArg(args.postId, 'postId');
+          if (args.type === null || args.type === undefined) await this.posts.unreact(caller.userId, postId);
+          else
+            await this.posts.react(caller.userId, postId, (await validateArgs(ReactionDto, { type: args.type })).type);
+          return this.posts.get(caller.userId, postId);
+        },
+        markNotificationsRead: async (_: unknown, args: { ids?: string[] | null }, ctx: SubgraphContext) => {
+          const caller = await ctx.principal();
+          const dto = await validateArgs(MarkReadDto, { ids: args.ids });
+          await this.notifications.markRead(caller.userId, dto.ids);
+          return true;
+        },
+      },
+      User: {
+        posts: async (user: { id: string }, args: PageArgs, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          const page = await this.posts.listByAuthor(
+            viewer.userId,
+            user.id,
+            pageSize(args.first, 20),
+            args.after ?? undefined,
+          );
+          return connectionOf(page, cursorOf);
+        },
+      },
+      Post: {
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => this.loadPost(ctx, ref.id),
+        author: (post: PostPayload) => userRef(post.author),
+        reactionCounts: (post: PostPayload) =>
+          Object.entries(post.reactionCounts).map(([type, count]) => ({ type, count })),
+        comments: async (post: PostPayload, args: PageArgs, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          const page = await this.posts.comments(
+            viewer.userId,
+            post.id,
+            pageSize(args.first, 20),
+            args.after ?? undefined,
+          );
+          return connectionOf(page, cursorOf);
+        },
+      },
+      Comment: {
+        post: (comment: CommentView, _: unknown, ctx: SubgraphContext) => this.loadPost(ctx, comment.postId),
+        author: (comment: CommentView) => userRef(comment.author),
+      },
+      Notification: {
+        actor: (notification: NotificationPayload) => userRef(notification.actor),
+      },
+    };
+  }
+
+  /** Posts by id within one request, once each; one the caller may not see is null. */
+  private async loadPost(ctx: SubgraphContext, id: string): Promise<PostPayload | null> {
+    const viewer = await ctx.principal();
+    return ctx
+      .loader<string, PostPayload | null>('post', (ids) =>
+        Promise.all(
+          ids.map((postId) =>
+            this.posts.get(viewer.userId, postId).catch((err: unknown) => {
+              if (isNotFound(err)) return null;
+              throw err;
+            }),
+          ),
+        ),
+      )
+      .load(id);
+  }
+}

@@ -1,0 +1,52 @@
+import { Logger } from '@nestjs/common';
+import { toErrorBody } from '@plaza/http';
+import { GraphQLError } from 'graphql';
+
+/** The contract's `extensions.code` for each HTTP status the services answer with. */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'BAD_USER_INPUT',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+  504: 'UNAVAILABLE',
+};
+
+const logger = new Logger('GraphQL');
+
+/** A GraphQL error carrying one of the contract's codes (and the REST machine code, when there is one). */
+export function graphqlError(code: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+/**
+ * Turns whatever a resolver threw into what a client may see: the services' HttpExceptions keep
+ * their message and get the contract's code; anything else is logged and becomes a bare
+ * INTERNAL_SERVER_ERROR (same rule as REST's AllExceptionsFilter: no stack, SQL or internals).
+ */
+export function toGraphQLError(error: unknown): GraphQLError {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (original instanceof GraphQLError && typeof original.extensions?.code === 'string') return original;
+  if (error instanceof GraphQLError && !error.originalError && typeof error.extensions?.code === 'string') return error;
+  const body = toErrorBody(original);
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  if (body.statusCode >= 500 && body.statusCode !== 503) {
+    logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+    return new GraphQLError('Internal server error', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  }
+  const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
+  const code = CODE_BY_STATUS[body.statusCode] ?? (body.statusCode >= 500 ? 'UNAVAILABLE' : 'BAD_USER_INPUT');
+  return new GraphQLError(message, {
+    path,
+    extensions: { code, ...(body.code ? { reason: body.code } : {}) },
+  });
+}
+
+/** True when the error means "not found or not visible": nullable lookups answer null instead. */
+export function isNotFound(error: unknown): boolean {
+  if (error instanceof GraphQLError) return error.extensions?.code === 'NOT_FOUND';
+  return toErrorBody(error).statusCode === 404;
+}
