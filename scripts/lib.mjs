@@ -1,14 +1,15 @@
 // Helpers shared by the launcher scripts (plain Node, no build step needed).
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA_DIR = join(ROOT, '.data');
-export const APPS = ['auth', 'profiles', 'feed', 'messaging', 'gateway'];
+export const APPS = ['auth', 'profiles', 'feed', 'messaging', 'push', 'gateway'];
 
 export function appMain(app) {
   const file =
@@ -26,6 +27,24 @@ export function devJwtSecret() {
   const file = join(DATA_DIR, 'jwt-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Development VAPID keys (Web Push identity) kept per data directory like the JWT secret, so
+ * browser subscriptions survive restarts: a P-256 pair as base64url (public: the uncompressed
+ * point, private: the scalar), the format `web-push` and `pushManager.subscribe` use.
+ */
+export function devVapidKeys() {
+  mkdirSync(DATA_DIR, { recursive: true });
+  const file = join(DATA_DIR, 'vapid-keys.json');
+  if (!existsSync(file)) {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const jwk = privateKey.export({ format: 'jwk' });
+    const point = publicKey.export({ format: 'der', type: 'spki' }).subarray(-65);
+    const keys = { publicKey: point.toString('base64url'), privateKey: jwk.d };
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
 }
 
 export function tcpReachable(host, port, timeoutMs = 1000) {
@@ -76,8 +95,30 @@ export async function waitHttpOk(url, timeoutMs, child) {
   return false;
 }
 
-export function runNode(file, env, name) {
-  const child = spawn(process.execPath, [file], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Runs an app; `piped` leaves its stdout/stderr to the caller (pretty logs), else they are ours. */
+export function runNode(file, env, name, piped = false) {
+  const output = piped ? 'pipe' : 'inherit';
+  const child = spawn(process.execPath, [file], { cwd: ROOT, env, stdio: ['ignore', output, output] });
   child.plazaName = name;
   return child;
+}
+
+/**
+ * The repository's `.env` (when present) under the process environment: what is already set wins.
+ * `node:util` parseEnv (Node ≥ 20.12) reads the same syntax as `node --env-file`.
+ */
+export function loadEnv() {
+  const file = join(ROOT, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Where `npm start` writes the embedded PostgreSQL URL, so `npm run cli` and `npm run seed` find it. */
+export const EMBEDDED_DATABASE_URL_FILE = join(DATA_DIR, 'database-url');
+
+/** DATABASE_URL, else the URL of the embedded PostgreSQL that `npm start` is running (if any). */
+export function databaseUrl(env) {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (existsSync(EMBEDDED_DATABASE_URL_FILE)) return readFileSync(EMBEDDED_DATABASE_URL_FILE, 'utf8').trim();
+  return undefined;
 }

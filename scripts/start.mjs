@@ -2,11 +2,24 @@
 // contract's ports; an embedded PostgreSQL under .data/ when DATABASE_URL is unset; a child
 // redis-server when REDIS_URL answers nothing and one is installed. Ctrl-C stops it all.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, appMain, DATA_DIR, devJwtSecret, onPath, redisPing, runNode, waitHttpOk } from './lib.mjs';
+import {
+  APPS,
+  appMain,
+  DATA_DIR,
+  devJwtSecret,
+  devVapidKeys,
+  EMBEDDED_DATABASE_URL_FILE,
+  loadEnv,
+  onPath,
+  redisPing,
+  runNode,
+  waitHttpOk,
+} from './lib.mjs';
+import { forwardOutput, lineFormatter } from './log-output.mjs';
 
-const env = { ...process.env };
+const env = loadEnv();
 const children = [];
 let postgres;
 let stopping = false;
@@ -41,6 +54,7 @@ async function startEmbeddedPostgres() {
   await postgres.start();
   if (fresh) await postgres.createDatabase('plaza');
   env.DATABASE_URL = `postgres://plaza:plaza@127.0.0.1:${port}/plaza`;
+  writeFileSync(EMBEDDED_DATABASE_URL_FILE, env.DATABASE_URL, { mode: 0o600 });
   log(`embedded PostgreSQL on 127.0.0.1:${port} (data kept in .data/postgres)`);
 }
 
@@ -89,7 +103,10 @@ async function shutdown(code = 0) {
           }),
       ),
   );
-  if (postgres) await postgres.stop().catch(() => undefined);
+  if (postgres) {
+    rmSync(EMBEDDED_DATABASE_URL_FILE, { force: true });
+    await postgres.stop().catch(() => undefined);
+  }
   process.exit(code);
 }
 
@@ -100,28 +117,63 @@ async function main() {
   if (!env.DATABASE_URL) await startEmbeddedPostgres();
   if ((await ensureRedis()) === false) return;
   if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = devJwtSecret();
+  if (!env.VAPID_PUBLIC_KEY && !env.VAPID_PRIVATE_KEY && env.NODE_ENV !== 'production') {
+    const vapid = devVapidKeys();
+    env.VAPID_PUBLIC_KEY = vapid.publicKey;
+    env.VAPID_PRIVATE_KEY = vapid.privateKey;
+  }
   const ports = {
     gateway: env.GATEWAY_PORT ?? 3000,
     auth: env.AUTH_PORT ?? 3001,
     profiles: env.PROFILES_PORT ?? 3002,
     feed: env.FEED_PORT ?? 3003,
     messaging: env.MESSAGING_PORT ?? 3004,
+    push: env.PUSH_PORT ?? 3005,
   };
-  for (const app of APPS) {
-    const child = runNode(appMain(app), env, app);
+  const format = await lineFormatter(env);
+  const launch = (app) => {
+    const child = runNode(appMain(app), env, app, Boolean(format));
+    forwardOutput(child, format);
     children.push(child);
     child.on('exit', (code, signal) => {
-      if (!stopping) fail(`${app} exited (${signal ?? code}); stopping the platform`);
+      if (!stopping && !child.plazaReplaced) fail(`${app} exited (${signal ?? code}); stopping the platform`);
     });
-  }
-  for (const app of APPS) {
-    const child = children.find((c) => c.plazaName === app);
-    if (!(await waitHttpOk(`http://127.0.0.1:${ports[app]}/health/ready`, 60_000, child))) {
-      fail(`${app} did not become ready on port ${ports[app]}`);
-      return;
+    return child;
+  };
+  const waitAllReady = async () => {
+    for (const app of APPS) {
+      const child = children.find((c) => c.plazaName === app && !c.plazaReplaced);
+      if (!(await waitHttpOk(`http://127.0.0.1:${ports[app]}/health/ready`, 60_000, child))) return app;
     }
-  }
+    return null;
+  };
+  for (const app of APPS) launch(app);
+  const notReady = await waitAllReady();
+  if (notReady) return fail(`${notReady} did not become ready on port ${ports[notReady]}`);
   log(`ready: http://localhost:${ports.gateway} (REST under /api, socket.io on /socket.io). Ctrl-C stops everything.`);
+
+  // `npm run dev` rebuilt dist/: restart the apps, keeping PostgreSQL and Redis (and their data).
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      log('sources changed: restarting the apps…');
+      const running = children.filter((c) => APPS.includes(c.plazaName) && !c.plazaReplaced);
+      await Promise.all(
+        running.map(
+          (c) =>
+            new Promise((resolve) => {
+              c.plazaReplaced = true;
+              if (c.exitCode !== null || c.signalCode !== null) return resolve();
+              c.once('exit', resolve);
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+      for (const app of APPS) launch(app);
+      const late = await waitAllReady();
+      if (late) log(`${late} did not become ready after the restart: fix it and save again`);
+      else log(`ready again: http://localhost:${ports.gateway}`);
+    })();
+  });
 }
 
 main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

@@ -1,4 +1,3 @@
- 
 import {
   type ApiClient,
   connectRecording,
@@ -23,13 +22,19 @@ import {
  */
 const ITERATIONS = 10;
 
+jest.setTimeout(180_000);
+
 describe('consistency: safety rules hold the moment the deciding call answers', () => {
   const platform = sharedPlatform();
   const [gw1, gw2] = platform.gateways;
   const apis = platform.api;
   const sockets: TestSocket[] = [];
   /** The gateway of iteration i, and the other one. */
-  const on = (i: number): [ApiClient, ApiClient, string] => [apis[i % 2], apis[(i + 1) % 2], platform.gateways[(i + 1) % 2]];
+  const on = (i: number): [ApiClient, ApiClient, string] => [
+    apis[i % 2],
+    apis[(i + 1) % 2],
+    platform.gateways[(i + 1) % 2],
+  ];
 
   const socketOf = async (url: string, m: Member, lastEventId?: string) => {
     const rec = await connectRecording(url, { token: m.token, ...(lastEventId ? { lastEventId } : {}) });
@@ -86,7 +91,11 @@ describe('consistency: safety rules hold the moment the deciding call answers', 
         act.post(`/api/posts/${id}/comments`, { text: 'hi' }, { token: c.token }),
         act.put(`/api/posts/${id}/reactions`, { type: 'like' }, { token: c.token }),
         act.get(`/api/users/${a.id}/posts`, { token: c.token }),
-        act.post(`/api/conversations/${conversationId}/messages`, { text: 'hi', clientMsgId: `r${i}` }, { token: c.token }),
+        act.post(
+          `/api/conversations/${conversationId}/messages`,
+          { text: 'hi', clientMsgId: `r${i}` },
+          { token: c.token },
+        ),
       ]);
       expect([read.status, comment.status, react.status, send.status]).toEqual([404, 404, 404, 403]);
       expect(userPosts.body.items).toEqual([]);
@@ -106,6 +115,10 @@ describe('consistency: safety rules hold the moment the deciding call answers', 
       const [decide, act] = on(i);
       expect((await decide.put(`/api/follows/${a.id}`, undefined, { token: b.token })).status).toBe(204);
       const before = await act.get('/api/feed', { token: b.token });
+      expect({ status: before.status, body: before.status === 200 ? 'ok' : before.body }).toEqual({
+        status: 200,
+        body: 'ok',
+      });
       expect(before.body.items.map((p: any) => p.id)).toContain(id);
       expect((await decide.delete(`/api/follows/${a.id}`, { token: b.token })).status).toBe(204);
       const after = await act.get('/api/feed', { token: b.token });
@@ -156,7 +169,11 @@ describe('consistency: safety rules hold the moment the deciding call answers', 
     const ghost = '7d9c3c1e-7a44-4c3e-9b8f-3f0a1c2d4e5f';
     const res = await apis[1].post('/api/conversations', { memberIds: [ghost] }, { token: a.token });
     expect(res.status).toBe(404);
-    const group = await apis[0].post('/api/conversations', { memberIds: [ghost, a.id, ghost.replace('7', '8')] }, { token: a.token });
+    const group = await apis[0].post(
+      '/api/conversations',
+      { memberIds: [ghost, a.id, ghost.replace('7', '8')] },
+      { token: a.token },
+    );
     expect(group.status).toBe(404);
     expect((await apis[0].get('/api/conversations', { token: a.token })).body.items).toEqual([]);
   });
@@ -164,7 +181,11 @@ describe('consistency: safety rules hold the moment the deciding call answers', 
   it('direct conversation with a block: typing:start and message:read are refused and nothing is relayed', async () => {
     const [a, b] = await Promise.all([registerMember(apis[0]), registerMember(apis[1])]);
     const conversationId = await openConversation(apis[0], a, [b.id]);
-    const sent = await apis[0].post(`/api/conversations/${conversationId}/messages`, { text: 'hi', clientMsgId: 'm1' }, { token: a.token });
+    const sent = await apis[0].post(
+      `/api/conversations/${conversationId}/messages`,
+      { text: 'hi', clientMsgId: 'm1' },
+      { token: a.token },
+    );
     expect(sent.status).toBe(201);
     const aRec = await socketOf(gw1, a);
     const bSocket = (await socketOf(gw2, b)).socket;
@@ -175,7 +196,11 @@ describe('consistency: safety rules hold the moment the deciding call answers', 
       const read = await emitAck(bSocket, 'message:read', { conversationId, seq: 1 });
       expect(typing).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       expect(read).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-      const rest = await apis[(i + 1) % 2].post(`/api/conversations/${conversationId}/read`, { seq: 1 }, { token: b.token });
+      const rest = await apis[(i + 1) % 2].post(
+        `/api/conversations/${conversationId}/read`,
+        { seq: 1 },
+        { token: b.token },
+      );
       expect(rest.status).toBe(403);
       await unblock(decide, a, b);
     }

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, startPlatform } from '@plaza/testing';
+import { createTestDatabase, RESPONSE_LOG_ENV, startPlatform } from '@plaza/testing';
 
 export const STATE_FILE = join(tmpdir(), `plaza-jest-${process.ppid}-${process.pid}.json`);
 
@@ -21,6 +21,9 @@ export default async function globalSetup(): Promise<void> {
     apps: Object.fromEntries(Object.entries(platform.apps).map(([name, p]) => [name, p.url])),
     env: platform.env,
   });
+  // The suites' HTTP helpers record every REST answer here; the teardown checks them all against
+  // the OpenAPI document the gateway serves.
+  process.env[RESPONSE_LOG_ENV] = mkdtempSync(join(tmpdir(), 'plaza-responses-'));
   (globalThis as Record<string, unknown>).__PLAZA__ = { platform, databaseUrl };
   writeFileSync(STATE_FILE, JSON.stringify({ databaseUrl }));
 }

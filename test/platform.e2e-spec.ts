@@ -1,4 +1,4 @@
-import { apiClient, sharedPlatform } from '@plaza/testing';
+import { apiClient, registerUser, sharedPlatform } from '@plaza/testing';
 
 describe('platform: readiness and routing through both gateways', () => {
   const platform = sharedPlatform();
@@ -63,6 +63,19 @@ describe('platform: readiness and routing through both gateways', () => {
       headers: { origin: 'https://app.plaza.test', 'access-control-request-method': 'GET' },
     });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.plaza.test');
+    const patch = await fetch(`${platform.gateways[0]}/api/profiles/me`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.plaza.test',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization,content-type,idempotency-key',
+      },
+    });
+    expect(patch.status).toBe(204);
+    const methods = patch.headers.get('access-control-allow-methods')!.split(/,\s*/);
+    expect(methods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
+    const headers = patch.headers.get('access-control-allow-headers')!.toLowerCase().split(/,\s*/);
+    expect(headers).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']));
     const foreign = await fetch(`${platform.gateways[0]}/api/feed`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
@@ -70,6 +83,23 @@ describe('platform: readiness and routing through both gateways', () => {
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const res = await fetch(`${platform.gateways[0]}/health/live`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('accepts an empty body with Content-Type: application/json on calls that take no body', async () => {
+    const api = platform.api[0];
+    const [a, b] = [await registerUser(api), await registerUser(api)];
+    const empty = { raw: '', headers: { 'content-type': 'application/json' }, token: a.accessToken };
+    const follow = await api.request('PUT', `/api/follows/${b.user.id}`, undefined, empty);
+    expect(follow.status).toBe(204);
+    expect(
+      (await api.get(`/api/profiles/${b.user.handle}`, { token: a.accessToken })).body.relationship.following,
+    ).toBe(true);
+    expect((await api.request('DELETE', `/api/follows/${b.user.id}`, undefined, empty)).status).toBe(204);
+    expect((await api.request('POST', '/api/auth/logout', undefined, empty)).status).toBe(204);
+    // A call that takes a body still says what is missing.
+    const post = await api.request('POST', '/api/posts', undefined, { ...empty, token: b.accessToken });
+    expect(post.status).toBe(400);
+    expect(post.body.message).toEqual(expect.arrayContaining([expect.stringContaining('text')]));
   });
 
   it('carries one request id from the gateway to the app', async () => {

@@ -12,6 +12,7 @@ import { ApiDocsService } from './docs/api-docs.service';
 import { registerApiRateLimit } from './proxy/api-rate-limit.hook';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
+import { CORS_ALLOWED_HEADERS, CORS_METHODS } from './proxy/cors.constants';
 import { registerWebClient } from './web/web-client.plugin';
 
 const config = loadConfigOrExit();
@@ -20,13 +21,18 @@ void bootstrap({
   module: AppModule.forRoot(config),
   config,
   port: config.GATEWAY_PORT,
+  parsesBodies: false,
   configure: async (app) => {
     const fastify = app.getHttpAdapter().getInstance();
     await fastify.register(helmet, { contentSecurityPolicy: false });
     await fastify.register(cors, {
       origin: config.ALLOWED_ORIGINS,
       credentials: true,
+      // The contract's v2 CORS: every method the API uses, and the headers a client sends.
+      methods: [...CORS_METHODS],
+      allowedHeaders: [...CORS_ALLOWED_HEADERS],
       exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
     });
     registerApiRateLimit(fastify, config, app.get<Redis>(REDIS), app.get(AccessTokenService));
     await registerUpstreamProxies(fastify, config);

@@ -65,11 +65,11 @@ describe('gateway sockets across two instances', () => {
       expect(await handshakeOutcome(gwB, { token: user.accessToken })).toBe('unauthorized');
     });
 
-    it('checks Origin against ALLOWED_ORIGINS', async () => {
+    it('checks Origin against ALLOWED_ORIGINS and names a refused origin', async () => {
       const user = await registerUser(api);
       const withOrigin = (origin: string) =>
         handshakeOutcome(gwA, { token: user.accessToken }, { extraHeaders: { origin } });
-      expect(await withOrigin('https://evil.example')).toBe('unauthorized');
+      expect(await withOrigin('https://evil.example')).toBe('origin_not_allowed');
       expect(await withOrigin('https://app.plaza.test')).toBe('connected');
     });
   });

@@ -87,6 +87,48 @@ export const configSchema = z
     FEED_TIMELINE_CAP: positiveInt(800),
     /** Feed: `off` serves every timeline from PostgreSQL (the source of truth) without Redis. */
     FEED_TIMELINE_CACHE: z.enum(['on', 'off']).default('on'),
+    /** Push app (offline reach): its port, and its URL for the gateway (`PUSH_URL` overrides UPSTREAM_HOST:PUSH_PORT). */
+    PUSH_PORT: port(3005),
+    PUSH_URL: url(['http:', 'https:']).optional(),
+    /** Web Push identity (RFC 8292): P-256 key pair, base64url (65-byte public point, 32-byte private scalar). Unset: Web Push off. */
+    VAPID_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a base64url uncompressed P-256 public key (87 characters)')
+      .optional(),
+    VAPID_PRIVATE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url P-256 private key (43 characters)')
+      .optional(),
+    /** Contact the push services can reach (RFC 8292 `sub`): a `mailto:` or `https:` URL. */
+    VAPID_SUBJECT: url(['mailto:', 'https:']).default('mailto:push@plaza.invalid'),
+    /**
+     * Origins a Web Push subscription endpoint may point at; `https://*.example.com` allows its
+     * subdomains. Anything else is refused (400): the server never posts to arbitrary URLs.
+     */
+    PUSH_ENDPOINT_ORIGINS: commaList.transform((list) =>
+      list.length
+        ? list
+        : [
+            'https://fcm.googleapis.com',
+            'https://updates.push.services.mozilla.com',
+            'https://web.push.apple.com',
+            'https://*.push.apple.com',
+            'https://*.notify.windows.com',
+          ],
+    ),
+    /** FCM HTTP v1: project id and the service-account JSON file; both unset: FCM off. */
+    FCM_PROJECT_ID: z.string().min(1).optional(),
+    FCM_CREDENTIALS: z.string().min(1).optional(),
+    /** FCM API base URL (tests point it at a fake). */
+    FCM_ENDPOINT: url(['http:', 'https:']).default('https://fcm.googleapis.com'),
+    /** A burst of messages in one conversation within this window becomes one push (the latest). */
+    PUSH_COLLAPSE_MS: z.coerce.number().int().min(0).default(1000),
+    /** Requests to push services in flight at once per push instance, and the timeout of each. */
+    PUSH_CONCURRENCY: positiveInt(32),
+    PUSH_TIMEOUT_MS: positiveInt(10_000),
+    /** Attempts per push before it is given up; backoff PUSH_RETRY_BASE_MS · 2^(n-1), or Retry-After when longer. */
+    PUSH_MAX_ATTEMPTS: positiveInt(5),
+    PUSH_RETRY_BASE_MS: positiveInt(2000),
   })
   .transform((c) => ({
     ...c,
@@ -102,5 +144,9 @@ export function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) problems.push('JWT_SECRET is required in production');
   if (env.OIDC_ISSUER && !env.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is required when OIDC_ISSUER is set');
+  if (!env.VAPID_PUBLIC_KEY !== !env.VAPID_PRIVATE_KEY)
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all');
+  if (!env.FCM_PROJECT_ID !== !env.FCM_CREDENTIALS)
+    problems.push('FCM_PROJECT_ID and FCM_CREDENTIALS are set together or not at all');
   return problems;
 }

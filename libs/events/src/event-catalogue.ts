@@ -38,6 +38,15 @@ export interface EventPayloads {
     text: string;
     createdAt: string;
   };
+  /** Feed stored a notification for userId (in the transaction that inserted it). */
+  'notification.created': {
+    notificationId: string;
+    userId: string;
+    type: string;
+    actorId: string;
+    subjectId: string | null;
+    createdAt: string;
+  };
 }
 
 export type EventName = keyof EventPayloads;
@@ -72,6 +81,7 @@ export const EVENT_CATALOGUE: { readonly [N in EventName]: EventDefinition } = {
   'conversation.member_added': { source: 'messaging', version: 1 },
   'conversation.member_removed': { source: 'messaging', version: 1 },
   'message.created': { source: 'messaging', version: 1 },
+  'notification.created': { source: 'feed', version: 1 },
 };
 
 export function isEventName(name: string): name is EventName {

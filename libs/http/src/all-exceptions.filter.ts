@@ -3,7 +3,16 @@ import type { FastifyReply } from 'fastify';
 import { errorBody, type ErrorBody } from './error-body';
 
 // PLAZA_REBUILDING: a Redis read model that must never read as empty is being rebuilt (@plaza/realtime).
-const UNAVAILABLE_CODES = new Set(['PLAZA_REBUILDING', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'PLAZA_REBUILDING',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '53300',
+]);
 
 const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
 

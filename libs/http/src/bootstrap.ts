@@ -3,6 +3,7 @@ import { type INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { type PlazaConfig } from '@plaza/config';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
@@ -31,6 +32,11 @@ export interface BootstrapOptions {
   module: any;
   config: PlazaConfig;
   port: number;
+  /**
+   * False for the gateway: it streams `/api` bodies to the apps (its proxy plugin brings its own
+   * pass-through parser), so only the apps parse JSON, and accept an empty body.
+   */
+  parsesBodies?: boolean;
   /** Runs before listen: register plugins, adapters, extra hooks. */
   configure?: (app: NestFastifyApplication) => Promise<void> | void;
 }
@@ -58,6 +64,7 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
+  if (options.parsesBodies !== false) acceptEmptyJsonBodies(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     // For the request's log line, which only sees the raw request (see logger.options.ts).
@@ -87,6 +94,21 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
   registerInternalDocs(app, options.name);
   await options.configure?.(app);
   return app;
+}
+
+/**
+ * Fastify's own JSON parser (prototype poisoning refused), except that an empty body is no body:
+ * generic fetch wrappers send `Content-Type: application/json` on every call, also on calls that
+ * take none (`PUT /api/follows/:id`). A call that needs a body still gets its 400 from validation.
+ */
+function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(req, text, done);
+  });
 }
 
 function isPlainData(value: unknown): boolean {

@@ -6,7 +6,13 @@ export { HealthModule } from './health.module';
 export { type HealthCheck, HealthRegistry } from './health.registry';
 export { loggerOptions, requestId } from './logger.options';
 export { MetricsController, MetricsRegistry } from './metrics';
-export { buildOpenApiDocument, registerInternalDocs, type RouteEntry } from './openapi';
+export {
+  buildOpenApiDocument,
+  ERROR_BODY_SCHEMA,
+  finishOpenApiDocument,
+  registerInternalDocs,
+  type RouteEntry,
+} from './openapi';
 export { CURSOR_TIME, CURSOR_UUID, type CursorField, decodeCursor, encodeCursor } from './cursor.codec';
 export { DEFAULT_LIMIT, MAX_LIMIT, PageQueryDto, pageOf } from './page-query.dto';
 export { inputProblem, MAX_INPUT_DEPTH } from './input-guard';

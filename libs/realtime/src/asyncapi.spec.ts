@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Parser } from '@asyncapi/parser';
 import { join } from 'node:path';
 import { CLIENT_EVENT_NAMES, DURABLE_EVENT_NAMES, EPHEMERAL_EVENT_NAMES, EVENT_FIELDS } from './realtime-events';
 
@@ -24,6 +25,18 @@ const clientMessage = (name: string) => messages.find(([key, m]) => key.startsWi
 const fields = (schema: Schema) => Object.keys(schema.properties ?? {}).sort();
 
 describe('the committed AsyncAPI document matches the typed event map', () => {
+  it('passes @asyncapi/parser with no error and no warning', async () => {
+    const { document, diagnostics } = await new Parser().parse(
+      readFileSync(join(__dirname, '..', 'asyncapi.json'), 'utf8'),
+    );
+    // Severity 0 is an error, 1 a warning (Spectral's scale).
+    const problems = diagnostics
+      .filter((d) => d.severity <= 1)
+      .map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`);
+    expect(problems).toEqual([]);
+    expect(document?.channels().all().length).toBeGreaterThan(0);
+  });
+
   it('is AsyncAPI 3', () => {
     expect(doc.asyncapi).toMatch(/^3\./);
   });

@@ -60,3 +60,11 @@ export { RealtimeModule } from './realtime.module';
 export { type LoggedEvent, type MessagePush, type MessagePushResult, RealtimePublisher } from './realtime.publisher';
 export { TYPING_TTL_MS, type TypingStart, TypingStore } from './typing.store';
 export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';
+export {
+  GATEWAY_ALIVE_TTL_MS,
+  GATEWAY_INSTANCES_KEY,
+  gatewayAliveKey,
+  gatewayUsersKey,
+  lastSeenKey,
+  presenceKey,
+} from './presence-keys';

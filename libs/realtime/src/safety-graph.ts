@@ -183,7 +183,8 @@ export class SafetyGraph {
 
   async loadUsers(users: readonly DirectoryUser[]): Promise<void> {
     const p = this.redis.pipeline();
-    for (const u of users) p.set(directoryUserKey(u.id), JSON.stringify(u), 'NX').set(directoryHandleKey(u.handle), u.id, 'NX');
+    for (const u of users)
+      p.set(directoryUserKey(u.id), JSON.stringify(u), 'NX').set(directoryHandleKey(u.handle), u.id, 'NX');
     await p.exec();
   }
 

@@ -1,3 +1,5 @@
+import { currentTestFile, recordResponse } from './response-recorder';
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -13,6 +15,7 @@ export interface RequestOptions {
 
 /** A tiny JSON client over fetch, for tests that talk HTTP like a real client. */
 export function apiClient(baseUrl: string) {
+  const suite = currentTestFile();
   const call = async <T = any>(
     method: string,
     path: string,
@@ -34,6 +37,14 @@ export function apiClient(baseUrl: string) {
     } catch {
       // not JSON: keep the text
     }
+    recordResponse({
+      method,
+      path: new URL(path, baseUrl).pathname,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: parsed,
+      suite,
+    });
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
   return {

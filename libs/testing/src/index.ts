@@ -34,4 +34,6 @@ export {
   type TestSocket,
 } from './socket-client';
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
+export { openApiValidator, readRecordedResponses } from './openapi-validator';
+export { type RecordedResponse, recordResponse, RESPONSE_LOG_ENV } from './response-recorder';
 export { automock, newTestService, type TestService } from './test-service';

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports';
 import { createTestDatabase, dropTestDatabase } from './test-database';
 
-export type AppName = 'gateway' | 'auth' | 'profiles' | 'feed' | 'messaging';
-export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging'];
+export type AppName = 'gateway' | 'auth' | 'profiles' | 'feed' | 'messaging' | 'push';
+export const DOMAIN_APPS: AppName[] = ['auth', 'profiles', 'feed', 'messaging', 'push'];
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -47,7 +48,21 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-async function waitReady(proc: RunningProcess, timeoutMs = 90_000): Promise<void> {
+/** A fresh VAPID pair (base64url, as `web-push` takes it) unless the environment sets one. */
+function testVapidKeys(): Record<string, string> {
+  if (process.env.VAPID_PUBLIC_KEY && process.env.VAPID_PRIVATE_KEY)
+    return { VAPID_PUBLIC_KEY: process.env.VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: process.env.VAPID_PRIVATE_KEY };
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    VAPID_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-65).toString('base64url'),
+    VAPID_PRIVATE_KEY: privateKey.export({ format: 'jwk' }).d!,
+  };
+}
+
+async function waitReady(
+  proc: RunningProcess,
+  timeoutMs = Number(process.env.PLAZA_READY_TIMEOUT_MS ?? 90_000),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {
@@ -115,6 +130,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     PROFILES_PORT: String(ports.profiles),
     FEED_PORT: String(ports.feed),
     MESSAGING_PORT: String(ports.messaging),
+    PUSH_PORT: String(ports.push),
+    ...testVapidKeys(),
     ALLOWED_ORIGINS: 'http://localhost:3000,https://app.plaza.test',
     REGISTER_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '100000',

@@ -15,6 +15,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import type { ClientContext } from '../common/client-context.decorator';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
+import { UserDirectorySync } from '../users/user-directory.sync';
 import { authUserView } from '../users/user.view';
 import type { AuthResultDto, MeDto } from './dto/auth-result.dto';
 import type { LoginDto } from './dto/login.dto';
@@ -36,6 +37,7 @@ export class AuthService {
     private readonly tokens: AccessTokenService,
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    private readonly directory: UserDirectorySync,
   ) {}
 
   async register(dto: RegisterDto, client: ClientContext): Promise<AuthResultDto> {
@@ -68,6 +70,8 @@ export class AuthService {
     } catch (err) {
       throw uniqueViolation(err) ?? err;
     }
+    // Before the answer: every app knows the user from now on (consistency rule).
+    await this.directory.put(user);
     return this.startSession(user, dto.rememberMe ?? false, client);
   }
 

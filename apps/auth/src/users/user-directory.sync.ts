@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type DomainEvent, OnDomainEvent } from '@plaza/events';
 import { type DirectoryUser, SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';

@@ -17,11 +17,32 @@ export interface GraphParams {
   sources: string;
 }
 
-/** Appends the viewer's relations to `params`; returns their placeholders. */
+/**
+ * The viewer's relations as placeholders of `params`: each is appended when the query text first
+ * uses it (PostgreSQL refuses a parameter the statement never uses: its type is unknown).
+ */
 export function bindGraph(params: unknown[], g: ViewerGraph): GraphParams {
-  params.push([...g.blocked], [...g.connections], [...new Set([...g.following, ...g.connections])]);
-  const n = params.length;
-  return { blocked: `$${n - 2}::uuid[]`, connected: `$${n - 1}::uuid[]`, sources: `$${n}::uuid[]` };
+  const slots = new Map<string, string>();
+  const bind = (name: string, value: () => string[]): string => {
+    let slot = slots.get(name);
+    if (!slot) {
+      params.push(value());
+      slot = `$${params.length}::uuid[]`;
+      slots.set(name, slot);
+    }
+    return slot;
+  };
+  return {
+    get blocked() {
+      return bind('blocked', () => [...g.blocked]);
+    },
+    get connected() {
+      return bind('connected', () => [...g.connections]);
+    },
+    get sources() {
+      return bind('sources', () => [...new Set([...g.following, ...g.connections])]);
+    },
+  };
 }
 
 /** A viewer with no relations (an author looking at their own post). */

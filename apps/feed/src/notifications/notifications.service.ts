@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { OutboxService } from '@plaza/events';
 import { RealtimePublisher, SafetyGraph } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
 import { decodePosition, encodePosition } from '../common/position';
@@ -26,9 +27,13 @@ export class NotificationsService {
     private readonly graph: GraphRepository,
     private readonly realtime: RealtimePublisher,
     private readonly safety: SafetyGraph,
+    private readonly outbox: OutboxService,
   ) {}
 
-  /** Stores and pushes one notification; never to yourself, never across a block. */
+  /**
+   * Stores and pushes one notification; never to yourself, never across a block. `manager` is the
+   * event handler's transaction: `notification.created` (for offline push) commits with the row.
+   */
   async notify(manager: EntityManager, input: NotifyInput): Promise<void> {
     if (input.userId === input.actorId) return;
     if (await this.graph.isBlockedEitherWay(manager, input.userId, input.actorId)) return;
@@ -47,7 +52,16 @@ export class NotificationsService {
       actorId: input.actorId,
       subjectId: input.subjectId,
     });
-    if (row) await this.realtime.pushDurable([input.userId], 'notification', notificationView(row));
+    if (!row) return;
+    await this.outbox.publish(manager, 'notification.created', {
+      notificationId: row.id,
+      userId: input.userId,
+      type: row.type,
+      actorId: input.actorId,
+      subjectId: row.subject_id,
+      createdAt: row.created_at.toISOString(),
+    });
+    await this.realtime.pushDurable([input.userId], 'notification', notificationView(row));
   }
 
   async list(userId: string, limit: number, cursor: string | undefined) {

@@ -181,7 +181,7 @@ export class PostsRepository {
     const g = bindGraph(params, graph);
     return await this.dataSource.query<TimelineEntry[]>(
       `WITH heavy AS (
-         SELECT u.id FROM feed.users u WHERE u.follower_count > $2 AND u.id = ANY(${g.sources}))
+         SELECT u.id FROM feed.users u WHERE u.follower_count > $2 AND u.id <> $1::uuid AND u.id = ANY(${g.sources}))
        SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM heavy CROSS JOIN LATERAL (
          SELECT p.id, p.created_at FROM feed.posts p WHERE p.author_id = heavy.id AND p.deleted_at IS NULL ${where}
          ORDER BY p.created_at DESC, p.id DESC LIMIT $3) p

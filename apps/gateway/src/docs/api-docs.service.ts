@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { buildOpenApiDocument } from '@plaza/http';
+import { buildOpenApiDocument, finishOpenApiDocument } from '@plaza/http';
 import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from '../proxy/upstream-routes';
 
 const REFRESH_MS = 30_000;
@@ -30,7 +30,8 @@ export class ApiDocsService {
     for (const name of Object.keys(UPSTREAM_PREFIXES) as DomainApp[]) {
       try {
         const res = await fetch(`${upstreamUrl(this.config, name)}/internal/openapi.json`, {
-          signal: AbortSignal.timeout(2000),
+          // Generous: an app builds its document on the first request, slow on a loaded machine.
+          signal: AbortSignal.timeout(10_000),
         });
         if (!res.ok) throw new Error(`status ${res.status}`);
         const prefix = name[0].toUpperCase() + name.slice(1);
@@ -48,6 +49,7 @@ export class ApiDocsService {
         this.logger.warn(`no OpenAPI document from ${name}: ${(err as Error).message}`);
       }
     }
+    finishOpenApiDocument(merged);
     // A partial document is served but not cached, so the next request tries the missing apps again.
     if (!missing.length) this.cached = { at: Date.now(), document: merged };
     return merged;

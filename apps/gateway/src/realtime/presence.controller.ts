@@ -4,6 +4,7 @@ import { REDIS, type Redis } from '@plaza/redis';
 import { connectionsKey } from '@plaza/realtime';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
+import { PresenceListDto } from './dto/presence-list.dto';
 import { PresenceQueryDto } from './dto/presence-query.dto';
 import { PresenceService } from './presence.service';
 
@@ -20,8 +21,8 @@ export class PresenceController {
   @Authenticated()
   @ApiOperation({ summary: "Online state of the caller's connections; anyone else is reported offline" })
   @ApiQuery({ name: 'userIds', description: 'Comma-separated user ids (at most 100)' })
-  @ApiOkResponse({ description: '{ items: [{ userId, online, lastSeenAt }] }' })
-  async get(@CurrentUser() user: Principal, @Query() query: PresenceQueryDto) {
+  @ApiOkResponse({ type: PresenceListDto })
+  async get(@CurrentUser() user: Principal, @Query() query: PresenceQueryDto): Promise<PresenceListDto> {
     const ids = query.userIds;
     const connected = new Set(ids.length ? await this.redis.smembers(connectionsKey(user.userId)) : []);
     const visible = ids.filter((id) => connected.has(id));

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { REDIS, type Redis } from '@plaza/redis';
-import { connectionsKey, type EphemeralEvents, userRoom } from '@plaza/realtime';
+import {
+  connectionsKey,
+  type EphemeralEvents,
+  GATEWAY_ALIVE_TTL_MS as ALIVE_TTL_MS,
+  GATEWAY_INSTANCES_KEY as INSTANCES,
+  gatewayAliveKey as aliveKey,
+  gatewayUsersKey as usersKey,
+  lastSeenKey,
+  presenceKey,
+  userRoom,
+} from '@plaza/realtime';
 import type { PlazaServer } from './socket-data';
 
 const HEARTBEAT_MS = 5000;
-const ALIVE_TTL_MS = 15_000;
-const INSTANCES = 'rt:gw:instances';
-const aliveKey = (instance: string) => `rt:gw:${instance}:alive`;
-const usersKey = (instance: string) => `rt:gw:${instance}:users`;
-const presenceKey = (userId: string) => `rt:presence:${userId}`;
-const lastSeenKey = (userId: string) => `rt:lastseen:${userId}`;
 
 /** Removes one instance from a user's presence; returns how many instances still hold the user. */
 const LEAVE_LUA = `

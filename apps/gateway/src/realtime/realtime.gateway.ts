@@ -56,6 +56,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.presence.attach(server);
     this.typing.attach(server);
     server.use((socket, next) => {
+      // A page on a foreign origin is told so, not "unauthorized", and the operator sees which origin.
+      const origin = socket.handshake.headers.origin;
+      if (
+        origin &&
+        !this.config.ALLOWED_ORIGINS.includes(origin) &&
+        !isSameOrigin(origin, socket.handshake.headers.host)
+      ) {
+        this.metrics.handshakeFailures.inc({ reason: 'origin_not_allowed' });
+        this.logger.warn(
+          `socket handshake refused: origin ${JSON.stringify(origin.slice(0, 200))} is not in ALLOWED_ORIGINS`,
+        );
+        return next(new Error('origin_not_allowed'));
+      }
       this.authenticate(socket).then(
         () => next(),
         (err: unknown) => {
@@ -69,14 +82,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   private async authenticate(socket: PlazaSocket): Promise<void> {
-    const origin = socket.handshake.headers.origin;
-    if (
-      origin &&
-      !this.config.ALLOWED_ORIGINS.includes(origin) &&
-      !isSameOrigin(origin, socket.handshake.headers.host)
-    ) {
-      throw new UnauthenticatedError('origin not allowed');
-    }
     // Only `auth.token`: a token in the query string would end up in proxy and access logs.
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : null;

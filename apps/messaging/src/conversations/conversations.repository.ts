@@ -236,12 +236,14 @@ export class ConversationsRepository {
   /** A conversation's type and, when direct, its pair; null when there is no such conversation. */
   async kindOf(conversationId: string): Promise<{ type: 'direct' | 'group'; pair: [string, string] | null } | null> {
     const rows: Array<{ type: 'direct' | 'group'; direct_low: string | null; direct_high: string | null }> =
-      await this.dataSource.query(
-        `SELECT type, direct_low, direct_high FROM messaging.conversations WHERE id = $1`,
-        [conversationId],
-      );
+      await this.dataSource.query(`SELECT type, direct_low, direct_high FROM messaging.conversations WHERE id = $1`, [
+        conversationId,
+      ]);
     const r = rows[0];
     if (!r) return null;
-    return { type: r.type, pair: r.type === 'direct' && r.direct_low && r.direct_high ? [r.direct_low, r.direct_high] : null };
+    return {
+      type: r.type,
+      pair: r.type === 'direct' && r.direct_low && r.direct_high ? [r.direct_low, r.direct_high] : null,
+    };
   }
 }

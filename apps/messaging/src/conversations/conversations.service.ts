@@ -136,11 +136,7 @@ export class ConversationsService {
   }
 
   /** Adds connections of the caller to a group the caller is in; current members are left as they are. */
-  async addMembers(
-    caller: Principal,
-    conversationId: string,
-    dto: AddMembersDto,
-  ): Promise<ConversationDto> {
+  async addMembers(caller: Principal, conversationId: string, dto: AddMembersDto): Promise<ConversationDto> {
     if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
     const candidates = [...new Set(dto.userIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
     await this.requireUsers(candidates);

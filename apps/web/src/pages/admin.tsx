@@ -64,7 +64,7 @@ export function AdminUsers() {
         <tbody>
           {users.data?.items.map((u) => (
             <UserRow
-              key={u.id}
+              key={`${u.id}:${u.roles.join()}`}
               user={u}
               canManage={me.data?.permissions?.includes('roles:manage') ?? false}
               canSuspend={me.data?.permissions?.includes('users:suspend') ?? false}
@@ -79,7 +79,13 @@ export function AdminUsers() {
 function UserRow({ user, canManage, canSuspend }: { user: AdminUser; canManage: boolean; canSuspend: boolean }) {
   const queryClient = useQueryClient();
   const done = () => queryClient.invalidateQueries({ queryKey: ['admin'] });
-  const roles = useMutation({ mutationFn: (next: string[]) => api.admin.setRoles(user.id, next), onSuccess: done });
+  // Shown at once (a checkbox must follow the click), put back if the server refuses.
+  const [shown, setShown] = useState(user.roles);
+  const roles = useMutation({
+    mutationFn: (next: string[]) => api.admin.setRoles(user.id, next),
+    onError: () => setShown(user.roles),
+    onSuccess: done,
+  });
   const suspend = useMutation({
     mutationFn: () => (user.suspended ? api.admin.unsuspend(user.id) : api.admin.suspend(user.id)),
     onSuccess: done,

@@ -257,21 +257,23 @@ function MessageComposer({ conversationId }: { conversationId: string }) {
         submit();
       }}
     >
-      <label className="grow">
-        <span className="sr-only">Message</span>
-        <textarea
-          rows={2}
-          value={text}
-          maxLength={4000}
-          placeholder="Write a message (Enter to send, Shift+Enter for a new line)"
-          onChange={(e) => {
-            setText(e.target.value);
-            typing(conversationId, e.target.value.length > 0);
-          }}
-          onBlur={() => typing(conversationId, false)}
-          onKeyDown={onKey}
-        />
+      <label htmlFor={`composer-${conversationId}`} className="sr-only">
+        Message
       </label>
+      <textarea
+        id={`composer-${conversationId}`}
+        className="grow"
+        rows={2}
+        value={text}
+        maxLength={4000}
+        placeholder="Write a message (Enter to send, Shift+Enter for a new line)"
+        onChange={(e) => {
+          setText(e.target.value);
+          typing(conversationId, e.target.value.length > 0);
+        }}
+        onBlur={() => typing(conversationId, false)}
+        onKeyDown={onKey}
+      />
       <button type="submit" disabled={!text.trim() || send.isPending}>
         Send
       </button>

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ROLES } from '@plaza/rbac';
 
 export class AdminUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty() handle: string;
   @ApiProperty() displayName: string;
-  @ApiProperty({ type: [String] }) roles: string[];
+  @ApiProperty({ enum: ROLES, enumName: 'Role', isArray: true, example: ['user'] }) roles: string[];
   @ApiProperty() suspended: boolean;
 }
 

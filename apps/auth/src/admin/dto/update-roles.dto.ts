@@ -3,7 +3,13 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
 import { ROLES, type Role } from '@plaza/rbac';
 
 export class UpdateRolesDto {
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['user', 'moderator'], description: '`user` is always kept' })
+  @ApiProperty({
+    enum: ROLES,
+    enumName: 'Role',
+    isArray: true,
+    example: ['user', 'moderator'],
+    description: '`user` is always kept',
+  })
   @IsArray()
   @ArrayMaxSize(ROLES.length)
   @ArrayUnique()

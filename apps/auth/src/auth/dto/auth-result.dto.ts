@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PERMISSIONS, ROLES } from '@plaza/rbac';
 
 export class AuthUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty() handle: string;
   @ApiProperty() displayName: string;
-  @ApiProperty({ type: [String], example: ['user'] }) roles: string[];
+  @ApiProperty({ enum: ROLES, enumName: 'Role', isArray: true, example: ['user'] }) roles: string[];
 }
 
 export class AuthSessionDto {
@@ -27,5 +28,5 @@ export class AuthResultDto {
 }
 
 export class MeDto extends AuthUserDto {
-  @ApiProperty({ type: [String], example: [] }) permissions: string[];
+  @ApiProperty({ enum: PERMISSIONS, enumName: 'Permission', isArray: true, example: [] }) permissions: string[];
 }
