@@ -346,6 +346,9 @@ async function main() {
     );
     const redis = new Redis(redisUrl);
     cleanups.push(async () => redis.disconnect());
+    // What the profiles app would have written: a rebuilt safety graph (no blocks among these users).
+    const { SAFETY_READY_KEY } = require(`${ROOT}dist/libs/realtime/src/index.js`);
+    await redis.set(SAFETY_READY_KEY, String(Date.now()));
 
     const dbName = `plaza_bench_msg_${process.pid}_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: adminUrl });
