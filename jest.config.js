@@ -1,5 +1,17 @@
 /** @type {import('jest').Config} */
-const libs = ['config', 'database', 'redis', 'testing', 'http', 'session', 'rbac', 'events', 'realtime', 'tracing'];
+const libs = [
+  'config',
+  'database',
+  'redis',
+  'testing',
+  'http',
+  'session',
+  'rbac',
+  'events',
+  'realtime',
+  'tracing',
+  'text',
+];
 const paths = Object.fromEntries(libs.map((lib) => [`@plaza/${lib}`, [`libs/${lib}/src`]]));
 
 const swc = [
