@@ -22,11 +22,13 @@
 // Env: BENCH_CLIENTS (1000), BENCH_STEP_MS (3000), BENCH_LAT_MS (4000), BENCH_RATES (comma list),
 //      BENCH_SYSTEMS (bare,product), BENCH_DATABASE_ADMIN_URL, BENCH_JSON_OUT (file for the JSON
 //      summary), BENCH_MESSAGING_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+//      BENCH_GATEWAY_NODE_ARGS (the same for both gateways), BENCH_APP_LOG_DIR (keep the apps' logs),
+//      BENCH_MESSAGING_INSTANCES (1; 2: gateway B sends to a second messaging process),
 //      BENCH_DIST (dist: where the compiled apps are, for A/B runs of a patched copy),
 //      BENCH_PRIORITY (e.g. -10: nice this bench's processes above a busy machine's).
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -287,7 +289,9 @@ async function main() {
     if (cleaned) return;
     cleaned = true;
     for (const child of children) stopChild(child);
-    await Promise.all([...children].map((c) => exited(c, 5000)));
+    // A profiled process writes its profile on exit: give it time to shut down.
+    const profiling = /cpu-prof/.test(`${process.env.BENCH_MESSAGING_NODE_ARGS}${process.env.BENCH_GATEWAY_NODE_ARGS}`);
+    await Promise.all([...children].map((c) => exited(c, profiling ? 30_000 : 5000)));
     for (const fn of cleanups.reverse()) await fn().catch((err) => log(`cleanup: ${err.message}`));
   };
   const hardStop = setTimeout(() => {
@@ -384,7 +388,13 @@ async function main() {
     };
     const startApp = async (app, extra = {}) => {
       const env = { ...baseEnv, ...extra };
-      const nodeArgs = (app === 'messaging' ? (process.env.BENCH_MESSAGING_NODE_ARGS ?? '') : '')
+      const nodeArgs = (
+        app === 'messaging'
+          ? (process.env.BENCH_MESSAGING_NODE_ARGS ?? '')
+          : app === 'gateway'
+            ? (process.env.BENCH_GATEWAY_NODE_ARGS ?? '')
+            : ''
+      )
         .split(' ')
         .filter(Boolean);
       const child = spawn(
@@ -399,9 +409,12 @@ async function main() {
       children.add(child);
       prioritize(child.pid);
       const output = [];
+      // BENCH_APP_LOG_DIR: also append every app's output to <dir>/<app>-<pid>.log.
+      const logFile = process.env.BENCH_APP_LOG_DIR ? `${process.env.BENCH_APP_LOG_DIR}/${app}-${child.pid}.log` : null;
       const keep = (chunk) => {
         output.push(chunk.toString());
         if (output.length > 100) output.shift();
+        if (logFile) appendFileSync(logFile, chunk);
       };
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
@@ -417,7 +430,7 @@ async function main() {
             return false;
           }
         },
-        30_000,
+        120_000, // a busy shared machine can take a minute to boot a Nest app
         `${app} ready`,
       );
       return { child, url, output };
@@ -436,10 +449,18 @@ async function main() {
       return { child, url: `http://${HOST}:${port}` };
     };
 
+    // BENCH_MESSAGING_INSTANCES=2: a second messaging process; gateway B sends to it, gateway A
+    // to the first, so every conversation is written by two instances (the scale-out case).
     const messaging = await startApp('messaging');
+    const messagingInstances = [messaging];
+    if (Number(process.env.BENCH_MESSAGING_INSTANCES ?? 1) > 1)
+      messagingInstances.push(await startApp('messaging', { MESSAGING_PORT: String(await freePort()) }));
     const gateways = [
       await startApp('gateway', { GATEWAY_PORT: String(await freePort()) }),
-      await startApp('gateway', { GATEWAY_PORT: String(await freePort()) }),
+      await startApp('gateway', {
+        GATEWAY_PORT: String(await freePort()),
+        MESSAGING_PORT: messagingInstances.at(-1).url.split(':').pop(),
+      }),
     ];
     const bare = [await startBare(), await startBare()];
 
@@ -503,7 +524,7 @@ async function main() {
         mode: 'product',
         pairs,
         servers: gateways,
-        pids: [...gateways.map((g) => g.child.pid), messaging.child.pid],
+        pids: [...gateways.map((g) => g.child.pid), ...messagingInstances.map((m) => m.child.pid)],
       },
     ].filter((sys) => wanted.has(sys.name));
     for (const sys of systems) {
@@ -546,6 +567,7 @@ async function main() {
     const step = async (sys, rate, durationMs, quiet = false) => {
       if (sys.mode === 'product') await seedRateLimit(durationMs);
       const cpu0 = sys.pids.map(cpuMs);
+      const redis0 = cpuMs(redisChild.pid);
       const tag = `s${++tagSeq}`;
       const res = await Promise.all(
         gens.map((g, i) =>
@@ -553,6 +575,7 @@ async function main() {
         ),
       );
       const cpu1 = sys.pids.map(cpuMs);
+      const redis1 = cpuMs(redisChild.pid);
       const errors = {};
       for (const r of res) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
       const s = summarize({
@@ -568,11 +591,13 @@ async function main() {
         cpuMs: cpu1.reduce((a, b, i) => a + b - cpu0[i], 0),
       });
       const sent = s.sent || 1;
-      // Per process: [server A, server B] for bare; [gateway A, gateway B, messaging] for the product.
+      // Per process: [server A, server B] for bare; [gateway A, gateway B, messaging (×2)] for the product.
       s.cpuMsPer1kByProcess = cpu1.map((b, i) => +(((b - cpu0[i]) / sent) * 1000).toFixed(1));
+      // The private redis-server's CPU (not in the server figure; PostgreSQL is shared and not measured).
+      s.redisCpuMsPer1k = +(((redis1 - redis0) / sent) * 1000).toFixed(1);
       if (!quiet)
         log(
-          `${sys.name} ${rate}/s: ack p50 ${s.ackP50} p99 ${s.ackP99} · delivery p50 ${s.deliveryP50} p99 ${s.deliveryP99} ms, lost ${s.lost}, errors ${JSON.stringify(errors)}, send lag p99 ${s.sendLagP99} ms, server CPU ${s.serverCpuMsPer1k} ms/1k ${JSON.stringify(s.cpuMsPer1kByProcess)} → ${s.pass ? 'ok' : 'FAIL'}`,
+          `${sys.name} ${rate}/s: ack p50 ${s.ackP50} p99 ${s.ackP99} · delivery p50 ${s.deliveryP50} p99 ${s.deliveryP99} ms, lost ${s.lost}, errors ${JSON.stringify(errors)}, send lag p99 ${s.sendLagP99} ms, server CPU ${s.serverCpuMsPer1k} ms/1k ${JSON.stringify(s.cpuMsPer1kByProcess)}, redis ${s.redisCpuMsPer1k} ms/1k → ${s.pass ? 'ok' : 'FAIL'}`,
         );
       await sleep(500);
       return s;

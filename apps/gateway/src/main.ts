@@ -12,6 +12,7 @@ import { ApiDocsService } from './docs/api-docs.service';
 import { registerApiRateLimit } from './proxy/api-rate-limit.hook';
 import { registerUpstreamProxies } from './proxy/proxy.plugin';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
+import { registerWebClient } from './web/web-client.plugin';
 
 const config = loadConfigOrExit();
 void bootstrap({
@@ -36,5 +37,6 @@ void bootstrap({
       patchDocumentOnRequest: () => docs.document(app),
     });
     fastify.get('/api/docs/asyncapi.json', async () => ASYNCAPI_DOCUMENT);
+    await registerWebClient(fastify);
   },
 });

@@ -250,13 +250,19 @@ describe('gateway sockets across two instances', () => {
     it('limits typing:start to 5 per second per user, across gateways', async () => {
       const { alice, conversationId, a } = await setup();
       const a2 = await open(gwB, { token: alice.accessToken });
-      const acks = await Promise.all(
-        [...Array(8).keys()].map((i) => emitAck(i % 2 ? a : a2, 'typing:start', { conversationId })),
-      );
-      const limited = acks.filter((ack) => ack.ok === false && ack.error.code === 'rate_limited');
-      // Two one-second windows may be straddled: at most 10 pass.
-      expect(acks.length - limited.length).toBeLessThanOrEqual(10);
-      expect(limited.length).toBeGreaterThanOrEqual(0);
+      // Eight starts split over two gateways inside one clock second: a shared limit lets 5 pass,
+      // per-gateway limits would let all 8. A burst that straddles two seconds proves nothing,
+      // so it is tried again at the start of the next second.
+      let passed: number | undefined;
+      for (let attempt = 0; attempt < 5 && passed === undefined; attempt++) {
+        await sleep(1000 - (Date.now() % 1000) + 20);
+        const second = Math.floor(Date.now() / 1000);
+        const acks = await Promise.all(
+          [...Array(8).keys()].map((i) => emitAck(i % 2 ? a : a2, 'typing:start', { conversationId })),
+        );
+        if (Math.floor(Date.now() / 1000) === second) passed = acks.filter((ack) => ack.ok === true).length;
+      }
+      expect(passed).toBe(5);
       const burst = await Promise.all([...Array(12).keys()].map(() => emitAck(a, 'typing:start', { conversationId })));
       expect(burst.some((ack) => ack.ok === false && ack.error.code === 'rate_limited')).toBe(true);
     });

@@ -4,6 +4,8 @@ import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
 import { RealtimeModule } from '@plaza/realtime';
+import { MessageCommandsController } from './commands/message-commands.controller';
+import { MessageCommandsService } from './commands/message-commands.service';
 import { ConversationMembersSync } from './conversations/conversation-members.sync';
 import { ConversationSafety } from './conversations/conversation-safety.service';
 import { ConversationsController } from './conversations/conversations.controller';
@@ -11,6 +13,7 @@ import { ConversationsRepository } from './conversations/conversations.repositor
 import { ConversationsService } from './conversations/conversations.service';
 import { GraphEventsHandler } from './graph/graph-events.handler';
 import { GraphReadModelRepository } from './graph/graph-read-model.repository';
+import { MessageBatcher } from './messages/message-batcher.service';
 import { MessageDeliveryService } from './messages/message-delivery.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
@@ -32,7 +35,7 @@ export class AppModule {
         EventsModule.forApp({ app: 'messaging' }),
         RealtimeModule,
       ],
-      controllers: [ConversationsController, MessagesController],
+      controllers: [ConversationsController, MessagesController, MessageCommandsController],
       providers: [
         GraphReadModelRepository,
         GraphEventsHandler,
@@ -43,6 +46,8 @@ export class AppModule {
         MessagesRepository,
         MessagesService,
         MessageDeliveryService,
+        MessageBatcher,
+        MessageCommandsService,
       ],
     };
   }

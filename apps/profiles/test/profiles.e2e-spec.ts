@@ -223,9 +223,19 @@ describe('profiles: read, edit, search', () => {
     });
 
     it('defaults to 20 per page and refuses limit over 100, limit 0 and a forged cursor (400)', async () => {
-      const page = await api.get('/api/profiles', { token: alice.token });
-      expect(page.status).toBe(200);
-      expect(page.body.items.length).toBeLessThanOrEqual(20);
+      // 21 matches, so a default page that ignored the limit (or a short one) shows.
+      const s = uniqueSuffix();
+      await Promise.all([...Array(21).keys()].map((i) => registerUser(api, { displayName: `Pager ${s} ${i}` })));
+      const page = await waitFor(
+        async () => {
+          const r = await api.get(`/api/profiles?q=${s}`, { token: alice.token });
+          return r.status === 200 && r.body.nextCursor ? r : null;
+        },
+        { timeoutMs: 15_000, message: 'a second page of profiles' },
+      );
+      expect(page.body.items).toHaveLength(20);
+      const rest = await api.get(`/api/profiles?q=${s}&cursor=${page.body.nextCursor}`, { token: alice.token });
+      expect(rest.body.items).toHaveLength(1);
       for (const q of [
         'limit=101',
         'limit=0',

@@ -28,6 +28,16 @@ export interface EventPayloads {
   'post.moderated': { postId: string; authorId: string; moderatorId: string; ip?: string };
   'conversation.member_added': { conversationId: string; userId: string };
   'conversation.member_removed': { conversationId: string; userId: string };
+  /** A stored message (written in the transaction that stores it); `memberIds` at that moment, sender included. */
+  'message.created': {
+    messageId: string;
+    conversationId: string;
+    seq: number;
+    senderId: string;
+    memberIds: string[];
+    text: string;
+    createdAt: string;
+  };
 }
 
 export type EventName = keyof EventPayloads;
@@ -61,6 +71,7 @@ export const EVENT_CATALOGUE: { readonly [N in EventName]: EventDefinition } = {
   'post.moderated': { source: 'feed', version: 1 },
   'conversation.member_added': { source: 'messaging', version: 1 },
   'conversation.member_removed': { source: 'messaging', version: 1 },
+  'message.created': { source: 'messaging', version: 1 },
 };
 
 export function isEventName(name: string): name is EventName {

@@ -37,33 +37,71 @@ export function compareStreamIds(a: string, b: string): number {
 }
 
 /**
- * XADD + PUBLISH in one atomic script, so that for one user the live order equals the log order
- * even when several apps push at once. The socket.io adapter message is built by the caller with
- * a fixed-width placeholder where the eventId goes (ids are fixed width, so msgpack lengths hold).
- * Retention: at least LOG_MIN_EVENTS and LOG_MIN_AGE_MS, checked every 64 appends.
+ * XADD + PUBLISH of one entry, as a Lua function shared by the scripts below: for one user the
+ * live order equals the log order even when several apps push at once. The socket.io adapter
+ * message is built by the caller with a fixed-width placeholder where the eventId goes (ids are
+ * fixed width, so msgpack lengths hold). Retention: at least LOG_MIN_EVENTS and LOG_MIN_AGE_MS,
+ * checked every 64 appends.
  */
-export const APPEND_AND_PUBLISH_LUA = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[5], '*', 'd', ARGV[1])
-local dash = string.find(id, '-', 1, true)
-local ms = string.sub(id, 1, dash - 1)
-local seq = string.sub(id, dash + 1)
-local eid = string.rep('0', 16 - #ms) .. ms .. '-' .. string.rep('0', 6 - #seq) .. seq
-local s, e = string.find(ARGV[2], ARGV[4], 1, true)
-local msg = string.sub(ARGV[2], 1, s - 1) .. eid .. string.sub(ARGV[2], e + 1)
-redis.call('PUBLISH', ARGV[3], msg)
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-local len = redis.call('XLEN', KEYS[1])
-if len > tonumber(ARGV[7]) and len % 64 == 0 then
-  local kept = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[7])
-  local oldestKept = kept[#kept][1]
-  local cutoff = tostring(tonumber(ms) - tonumber(ARGV[8])) .. '-0'
-  local od = string.find(oldestKept, '-', 1, true)
-  local oldestMs = tonumber(string.sub(oldestKept, 1, od - 1))
-  local minid = cutoff
-  if oldestMs < tonumber(ms) - tonumber(ARGV[8]) then minid = oldestKept end
-  redis.call('XTRIM', KEYS[1], 'MINID', minid)
+const APPEND_FUNCTION_LUA = `
+local function append(key, entry, message, channel, placeholder, hardCap, idleTtl, minEvents, minAge)
+  local id = redis.call('XADD', key, 'MAXLEN', '~', hardCap, '*', 'd', entry)
+  local dash = string.find(id, '-', 1, true)
+  local ms = string.sub(id, 1, dash - 1)
+  local seq = string.sub(id, dash + 1)
+  local eid = string.rep('0', 16 - #ms) .. ms .. '-' .. string.rep('0', 6 - #seq) .. seq
+  local s, e = string.find(message, placeholder, 1, true)
+  redis.call('PUBLISH', channel, string.sub(message, 1, s - 1) .. eid .. string.sub(message, e + 1))
+  redis.call('EXPIRE', key, idleTtl)
+  local len = redis.call('XLEN', key)
+  if len > tonumber(minEvents) and len % 64 == 0 then
+    local kept = redis.call('XREVRANGE', key, '+', '-', 'COUNT', minEvents)
+    local oldestKept = kept[#kept][1]
+    local cutoff = tostring(tonumber(ms) - tonumber(minAge)) .. '-0'
+    local od = string.find(oldestKept, '-', 1, true)
+    local oldestMs = tonumber(string.sub(oldestKept, 1, od - 1))
+    local minid = cutoff
+    if oldestMs < tonumber(ms) - tonumber(minAge) then minid = oldestKept end
+    redis.call('XTRIM', key, 'MINID', minid)
+  end
+  return eid
 end
-return eid
+`;
+
+/**
+ * One entry to one user's log. KEYS[1] the log; ARGV: entry, message, channel, placeholder,
+ * hard cap, idle TTL, min events, min age (ms). Returns the eventId.
+ */
+export const APPEND_AND_PUBLISH_LUA = `${APPEND_FUNCTION_LUA}
+return append(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+`;
+
+/** Highest message seq of a conversation pushed so far (see ORDERED_APPEND_LUA). */
+export const messageOrderKey = (conversationId: string): string => `rt:conv-pushed:${conversationId}`;
+
+/**
+ * One message (seq n of a conversation) to every member's log, in seq order across messaging
+ * instances without any lock held between the commit and the push: KEYS[1] holds the highest seq
+ * pushed so far, KEYS[2..] are the members' logs. The entry is appended only when seq n-1 was
+ * pushed already (or n = 1, or ARGV[2] = '1': the caller knows n-1 was pushed, or gave up waiting
+ * for an instance that died between its commit and its push); otherwise nothing is written and
+ * 'wait' is returned, and the caller tries again shortly. A seq at or below the recorded one (a
+ * push that was given up on and arrives late) is appended anyway: clients detect the out-of-order
+ * seq and the message is never lost from the log.
+ * ARGV: seq, force, order-key TTL (s), entry, placeholder, hard cap, idle TTL, min events, min
+ * age (ms), then (message, channel) per log key. Returns the eventIds in KEYS order.
+ */
+export const ORDERED_APPEND_LUA = `${APPEND_FUNCTION_LUA}
+local seq = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if ARGV[2] ~= '1' and last < seq - 1 and not (last == -1 and seq == 1) then return 'wait' end
+if seq > last then redis.call('SET', KEYS[1], seq, 'EX', ARGV[3]) end
+local ids = {}
+for i = 2, #KEYS do
+  local a = 10 + 2 * (i - 2)
+  ids[i - 1] = append(KEYS[i], ARGV[4], ARGV[a], ARGV[a + 1], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+end
+return ids
 `;
 
 /** Fixed-width stand-in replaced by the script; same length as a real eventId. */

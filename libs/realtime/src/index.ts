@@ -1,10 +1,20 @@
 export {
+  COMMAND_BATCH_MAX,
+  COMMAND_CHANNEL_HEADER,
+  COMMAND_CHANNEL_PATH,
+  type CommandOutcome,
+  commandChannelKey,
+  isCommandChannelKey,
+  type SendCommand,
+} from './command-channel';
+export {
   compareStreamIds,
   eventIdOf,
   eventLogKey,
   LOG_HARD_CAP,
   LOG_MIN_AGE_MS,
   LOG_MIN_EVENTS,
+  messageOrderKey,
   streamIdOf,
 } from './event-log';
 export {
@@ -47,7 +57,7 @@ export {
   type WithEventId,
 } from './realtime-events';
 export { RealtimeModule } from './realtime.module';
-export { type LoggedEvent, RealtimePublisher } from './realtime.publisher';
+export { type LoggedEvent, type MessagePush, type MessagePushResult, RealtimePublisher } from './realtime.publisher';
 export {
   CLIENT_MSG_ID,
   MessageBodyFields,

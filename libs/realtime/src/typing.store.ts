@@ -90,6 +90,20 @@ export class TypingStore {
     return (await this.redis.zrem(DEADLINES, TypingStore.member(conversationId, userId))) === 1;
   }
 
+  /** `stop` of many (conversation, user) pairs in one round trip; true where that call ended the typing. */
+  async stopMany(entries: ReadonlyArray<{ conversationId: string; userId: string }>): Promise<boolean[]> {
+    if (!entries.length) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { conversationId, userId } of entries)
+      pipeline.zrem(DEADLINES, TypingStore.member(conversationId, userId));
+    const results = (await pipeline.exec()) ?? [];
+    return entries.map((_, i) => {
+      const [err, removed] = results[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return removed === 1;
+    });
+  }
+
   /** Removes and returns every typing entry past its deadline; safe to run on every gateway. */
   async claimExpired(now = Date.now()): Promise<{ conversationId: string; userId: string }[]> {
     const due = await this.redis.plazaClaimTyping(DEADLINES, now);

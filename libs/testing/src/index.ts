@@ -34,3 +34,4 @@ export {
   type TestSocket,
 } from './socket-client';
 export { blockUser, connectUsers, openConversation } from './messaging.factory';
+export { automock, newTestService, type TestService } from './test-service';

@@ -47,7 +47,7 @@ export function mainFile(app: AppName): string {
   return file;
 }
 
-async function waitReady(proc: RunningProcess, timeoutMs = 30_000): Promise<void> {
+async function waitReady(proc: RunningProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) {

@@ -67,7 +67,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   private async authenticate(socket: PlazaSocket): Promise<void> {
     const origin = socket.handshake.headers.origin;
-    if (origin && !this.config.ALLOWED_ORIGINS.includes(origin)) throw new UnauthenticatedError('origin not allowed');
+    if (
+      origin &&
+      !this.config.ALLOWED_ORIGINS.includes(origin) &&
+      !isSameOrigin(origin, socket.handshake.headers.host)
+    ) {
+      throw new UnauthenticatedError('origin not allowed');
+    }
     // Only `auth.token`: a token in the query string would end up in proxy and access logs.
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : null;
@@ -124,13 +130,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
         throw new AckError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
       }
-      const message = await this.forwarder.postToMessaging<MessagePayload>(
-        `/api/conversations/${dto.conversationId}/messages`,
-        await this.bearer(socket),
-        { text: dto.text, clientMsgId: dto.clientMsgId },
-        socket.handshake.address,
-      );
-      return { message: message! };
+      // The socket's own session stands for the caller: a revoked session's sockets are
+      // disconnected at once, so no token is checked per message.
+      const message = await this.forwarder.sendMessage({
+        userId: socket.data.userId,
+        sessionId: socket.data.sessionId,
+        conversationId: dto.conversationId,
+        text: dto.text,
+        clientMsgId: dto.clientMsgId,
+      });
+      return { message };
     });
   }
 
@@ -220,5 +229,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onApplicationShutdown(): Promise<void> {
     const sockets = this.server ? await this.server.local.fetchSockets() : [];
     for (const socket of sockets) (socket as unknown as PlazaSocket).conn.close();
+  }
+}
+
+/**
+ * A page served by this gateway itself (the reference web client at `/`) connects from the
+ * gateway's own origin, which is therefore always allowed. Tokens travel in the handshake payload,
+ * never in cookies, so no other page gains anything from this.
+ */
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
   }
 }

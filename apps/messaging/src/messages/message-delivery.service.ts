@@ -1,10 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RealtimePublisher, TypingStore } from '@plaza/realtime';
-import type { MessageDto } from './dto/message.dto';
+import { RealtimePublisher, SafetyGraph, TypingStore } from '@plaza/realtime';
+import type { StoredMessage } from './messages.repository';
 
 /** A push that has not answered by then is given up on (logged): the message is stored either way. */
 const PUSH_TIMEOUT_MS = 5000;
 const ANNOUNCED_READS_MAX = 100_000;
+/** Retry interval of a message held back until its previous seq is pushed (by another instance). */
+const ORDER_RETRY_MS = 2;
+/** Longest a message is held back for its previous seq; then it is pushed anyway. */
+const ORDER_WAIT_MAX_MS = 1000;
+/** Previous seq committed longer ago than this: its push has been attempted, don't wait for it. */
+const ORDER_SETTLED_MS = 2000;
+const LAST_PUSHED_MAX = 100_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -24,39 +31,72 @@ export class MessageDeliveryService {
   private readonly logger = new Logger(MessageDeliveryService.name);
   /** Last read position announced per conversation and user (bounded: cleared when full). */
   private readonly announcedReads = new Map<string, number>();
+  /** Highest seq this instance pushed per conversation (bounded: cleared when full). */
+  private readonly lastPushed = new Map<string, number>();
   constructor(
     private readonly publisher: RealtimePublisher,
     private readonly typing: TypingStore,
+    private readonly safety: SafetyGraph,
   ) {}
 
   /**
-   * `message:new` to every member (the sender's other sockets too); ends the sender's typing.
-   * `typingAudience` narrows who hears that typing ended (no one blocked either way with the
-   * sender: they were never told it started); it only runs when the sender was typing.
+   * `message:new` to every member (the sender's other sockets too) of each stored message, in
+   * one Redis round trip, then ends the senders' typing. Messages of one conversation come in
+   * seq order. A message whose previous seq another instance committed but has not pushed yet
+   * is held back (see `RealtimePublisher.pushMessages`) and retried every few ms; this instance
+   * forces it through when it pushed seq - 1 itself, when seq - 1 was committed long enough ago
+   * that its push has surely been attempted, or after ORDER_WAIT_MAX_MS (its pusher died between
+   * commit and push: clients see the late seq - 1 as a gap and fetch it). Never rejects.
    */
-  async messageStored(
-    message: MessageDto,
-    memberIds: readonly string[],
-    typingAudience?: (others: string[]) => Promise<string[]>,
-  ): Promise<void> {
-    const others = memberIds.filter((id) => id !== message.senderId);
-    const typingEnded = this.typingEnded(
-      message.conversationId,
-      message.senderId,
-      typingAudience ? () => typingAudience(others) : others,
-    );
+  async messagesStored(stored: readonly StoredMessage[]): Promise<void> {
+    const started = Date.now();
+    const typingEnded = this.typingEndedMany(stored);
+    let pending = stored.map((s) => ({
+      message: s.message,
+      memberIds: s.memberIds,
+      force:
+        s.message.seq === 1 ||
+        this.lastPushed.get(s.message.conversationId) === s.message.seq - 1 ||
+        Date.parse(s.message.createdAt) - s.prevActivityAt.getTime() > ORDER_SETTLED_MS,
+    }));
     try {
-      await withTimeout(
-        this.publisher.pushDurable(memberIds, 'message:new', message),
-        PUSH_TIMEOUT_MS,
-        'message:new push',
-      );
+      while (pending.length) {
+        const results = await withTimeout(this.publisher.pushMessages(pending), PUSH_TIMEOUT_MS, 'message:new push');
+        const waiting: typeof pending = [];
+        results.forEach((result, i) => {
+          const { message } = pending[i];
+          if (result === 'pushed') this.recordPushed(message.conversationId, message.seq);
+          else if (result === 'wait') waiting.push(pending[i]);
+          else
+            this.logger.error(
+              `message ${message.id} (conversation ${message.conversationId}, seq ${message.seq}) stored but not pushed: ${String(result)}`,
+            );
+        });
+        if (!waiting.length) break;
+        const force = Date.now() - started >= ORDER_WAIT_MAX_MS;
+        if (force)
+          this.logger.warn(
+            `${waiting.length} message(s) pushed without their predecessor (its instance did not push it within ${ORDER_WAIT_MAX_MS} ms)`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, ORDER_RETRY_MS));
+        pending = waiting.map((p) => ({
+          ...p,
+          force: force || this.lastPushed.get(p.message.conversationId) === p.message.seq - 1,
+        }));
+      }
     } catch (err) {
-      this.logger.error(
-        `message ${message.id} (conversation ${message.conversationId}, seq ${message.seq}) stored but not pushed: ${String(err)}`,
-      );
+      for (const { message } of pending)
+        this.logger.error(
+          `message ${message.id} (conversation ${message.conversationId}, seq ${message.seq}) stored but not pushed: ${String(err)}`,
+        );
     }
     await typingEnded;
+  }
+
+  private recordPushed(conversationId: string, seq: number): void {
+    if ((this.lastPushed.get(conversationId) ?? 0) >= seq) return;
+    if (this.lastPushed.size >= LAST_PUSHED_MAX) this.lastPushed.clear();
+    this.lastPushed.set(conversationId, seq);
   }
 
   async readAdvanced(
@@ -84,16 +124,39 @@ export class MessageDeliveryService {
     }
   }
 
+  /** `typingEnded` for the senders of many messages, in one Redis round trip. */
+  private async typingEndedMany(stored: readonly StoredMessage[]): Promise<void> {
+    try {
+      const ended = await this.typing.stopMany(
+        stored.map(({ message }) => ({ conversationId: message.conversationId, userId: message.senderId })),
+      );
+      for (const [i, wasTyping] of ended.entries()) {
+        if (!wasTyping) continue;
+        const { message, memberIds } = stored[i];
+        const { conversationId, senderId } = message;
+        const others = memberIds.filter((id) => id !== senderId);
+        // Never to anyone blocked either way with the sender: they were never told it started.
+        const blocked = await this.safety.blockedAmong(senderId, others);
+        this.publisher.pushEphemeral(
+          others.filter((id) => !blocked.has(id)),
+          'typing',
+          {
+            conversationId,
+            userId: senderId,
+            isTyping: false,
+          },
+        );
+      }
+    } catch (err) {
+      this.logger.warn(`typing stop of ${stored.length} sender(s) failed: ${String(err)}`);
+    }
+  }
+
   /** Announces `isTyping: false` when this call ended the user's typing state (exactly once across instances). */
-  async typingEnded(
-    conversationId: string,
-    userId: string,
-    recipients: readonly string[] | (() => Promise<readonly string[]>),
-  ): Promise<void> {
+  async typingEnded(conversationId: string, userId: string, recipients: readonly string[]): Promise<void> {
     try {
       if (await this.typing.stop(conversationId, userId)) {
-        const to = typeof recipients === 'function' ? await recipients() : recipients;
-        this.publisher.pushEphemeral(to, 'typing', { conversationId, userId, isTyping: false });
+        this.publisher.pushEphemeral(recipients, 'typing', { conversationId, userId, isTyping: false });
       }
     } catch (err) {
       this.logger.warn(`typing stop of ${userId} in ${conversationId} failed: ${String(err)}`);

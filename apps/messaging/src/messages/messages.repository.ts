@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { MessageDto } from './dto/message.dto';
 
 export interface NewMessage {
@@ -10,13 +10,6 @@ export interface NewMessage {
   text: string;
   clientMsgId: string;
 }
-
-export type InsertOutcome =
-  | { kind: 'stored'; message: MessageDto; memberIds: string[] }
-  /** The sender already used this clientMsgId in this conversation (nothing was stored). */
-  | { kind: 'duplicate' }
-  /** Not stored: no such conversation, the sender is not a member, or a block stands in a direct conversation. */
-  | { kind: 'refused' };
 
 export interface MessageRange {
   /** Exclusive lower bound (0: none). */
@@ -54,100 +47,125 @@ export function toMessage(row: MessageRow): MessageDto {
 }
 
 /**
- * The one statement that stores a message. Autocommitted, so the seq increment and the insert
- * commit together or not at all (a duplicate clientMsgId aborts both: no gap). The row lock the
- * UPDATE takes serialises senders of one conversation. Before the statement commits it also takes
- * a session-level advisory lock on the conversation, held past the commit until the caller has
- * pushed the message: the next sender, still holding the row lock, waits for it, so messages of
- * one conversation reach the realtime log in seq order on every instance, and always after their
- * commit.
+ * The one statement that stores messages: a batch of sends, possibly to many conversations, in
+ * one autocommitted statement (one commit, one WAL flush for the batch). Per input row, in order:
+ * - a clientMsgId repeated inside the batch keeps its first occurrence only;
+ * - the conversations are locked in id order (FOR UPDATE), so two batches never deadlock, and
+ *   senders of one conversation are serialised by that row lock while unrelated conversations
+ *   proceed in parallel;
+ * - a message is stored only when the sender is a current member, no block stands between the
+ *   two members of a direct conversation, and the clientMsgId is new; the conversation's
+ *   `last_seq` grows by the number stored and each gets the next seq (no gap: the increment and
+ *   the inserts commit together or not at all; a concurrent duplicate that commits first raises
+ *   a unique violation and aborts the whole statement);
+ * - a `message.created` outbox event is written for each stored message, in the same commit.
+ * Rows come back for stored messages only, with the input ordinal, the members at that moment and
+ * the time of the conversation's previous activity (`prev_activity_at`: when seq - 1 at the
+ * latest was committed).
  */
-const INSERT_NEXT = `
-WITH s AS (
-  UPDATE messaging.conversations c
-     SET last_seq = c.last_seq + 1, last_activity_at = clock_timestamp()
-   WHERE c.id = $1
-     AND EXISTS (SELECT 1 FROM messaging.conversation_members m WHERE m.conversation_id = $1 AND m.user_id = $2 AND m.left_at IS NULL)
-     AND NOT (c.type = 'direct' AND EXISTS (
+const INSERT_BATCH = `
+WITH input AS (
+  SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])
+    AS t(ord, id, conversation_id, sender_id, text, client_msg_id)
+), firsts AS (
+  SELECT DISTINCT ON (conversation_id, sender_id, client_msg_id) *
+    FROM input ORDER BY conversation_id, sender_id, client_msg_id, ord
+), locked AS (
+  SELECT c.id, c.type, c.direct_low, c.direct_high, c.last_activity_at AS prev_activity_at
+    FROM messaging.conversations c
+   WHERE c.id IN (SELECT conversation_id FROM firsts)
+   ORDER BY c.id
+     FOR UPDATE
+), accepted AS (
+  SELECT f.*, l.prev_activity_at,
+         row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord) AS n,
+         count(*) OVER (PARTITION BY f.conversation_id) AS cnt
+    FROM firsts f JOIN locked l ON l.id = f.conversation_id
+   WHERE EXISTS (SELECT 1 FROM messaging.conversation_members m
+                  WHERE m.conversation_id = f.conversation_id AND m.user_id = f.sender_id AND m.left_at IS NULL)
+     AND NOT (l.type = 'direct' AND EXISTS (
        SELECT 1 FROM messaging.blocks b
-        WHERE b.active AND ((b.blocker_id = c.direct_low AND b.blocked_id = c.direct_high) OR (b.blocker_id = c.direct_high AND b.blocked_id = c.direct_low))))
-  RETURNING c.last_seq, c.last_activity_at
+        WHERE b.active AND ((b.blocker_id = l.direct_low AND b.blocked_id = l.direct_high)
+                         OR (b.blocker_id = l.direct_high AND b.blocked_id = l.direct_low))))
+     AND NOT EXISTS (SELECT 1 FROM messaging.messages x
+                      WHERE x.conversation_id = f.conversation_id AND x.sender_id = f.sender_id
+                        AND x.client_msg_id = f.client_msg_id)
+), counts AS (
+  SELECT conversation_id, max(cnt) AS cnt FROM accepted GROUP BY conversation_id
+), upd AS (
+  UPDATE messaging.conversations c
+     SET last_seq = c.last_seq + counts.cnt, last_activity_at = clock_timestamp()
+    FROM counts
+   WHERE c.id = counts.conversation_id
+  RETURNING c.id, c.last_seq - counts.cnt AS base_seq, c.last_activity_at
 ), ins AS (
   INSERT INTO messaging.messages (id, conversation_id, seq, sender_id, text, client_msg_id, created_at)
-  SELECT $3, $1, s.last_seq, $2, $4, $5, s.last_activity_at FROM s
+  SELECT a.id, a.conversation_id, u.base_seq + a.n, a.sender_id, a.text, a.client_msg_id, u.last_activity_at
+    FROM accepted a JOIN upd u ON u.id = a.conversation_id
   RETURNING ${COLUMNS}
+), members AS (
+  SELECT m.conversation_id, array_agg(m.user_id::text ORDER BY m.user_id) AS member_ids
+    FROM messaging.conversation_members m
+   WHERE m.conversation_id IN (SELECT id FROM upd) AND m.left_at IS NULL
+   GROUP BY m.conversation_id
+), outbox AS (
+  -- Data-modifying: runs to completion although nothing reads it.
+  INSERT INTO messaging.outbox_events (id, name, version, payload)
+  SELECT gen_random_uuid(), 'message.created', 1, jsonb_build_object(
+           'messageId', i.id, 'conversationId', i.conversation_id, 'seq', i.seq, 'senderId', i.sender_id,
+           'memberIds', to_jsonb(mb.member_ids), 'text', i.text,
+           'createdAt', to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+    FROM ins i JOIN members mb ON mb.conversation_id = i.conversation_id
 )
-SELECT ins.*,
-       pg_advisory_lock(hashtextextended('plaza-messaging-order:' || ins.conversation_id::text, 0)) AS ordered,
-       ARRAY(SELECT m.user_id FROM messaging.conversation_members m WHERE m.conversation_id = $1 AND m.left_at IS NULL)::text[] AS member_ids
-  FROM ins`;
+SELECT a.ord, i.*, mb.member_ids, a.prev_activity_at
+  FROM ins i
+  JOIN accepted a ON a.id = i.id
+  JOIN members mb ON mb.conversation_id = i.conversation_id
+ ORDER BY i.conversation_id, i.seq`;
+
+export interface StoredMessage {
+  message: MessageDto;
+  memberIds: string[];
+  /** When the conversation's previous message (seq - 1) was committed at the latest. */
+  prevActivityAt: Date;
+}
 
 @Injectable()
 export class MessagesRepository {
-  private readonly logger = new Logger(MessagesRepository.name);
-
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Stores the next message of the conversation and, when stored, runs `afterCommit` (the push)
-   * while this conversation's delivery order is held; see INSERT_NEXT. `afterCommit` must not
-   * throw (it is the caller's job to log push failures: the message stays stored).
+   * Stores a batch of sends in one statement (see INSERT_BATCH). Returns, per input (same
+   * order), the stored message, or null when nothing was stored for it (not a member, a block,
+   * its clientMsgId already used — in the store or earlier in this batch). Throws when the
+   * statement failed: nothing of the batch is stored then; a unique violation
+   * (`isDuplicateError`) means a concurrent send of the same clientMsgId won the race.
    */
-  async insertNext(
-    message: NewMessage,
-    afterCommit: (outcome: InsertOutcome & { kind: 'stored' }) => Promise<void>,
-  ): Promise<InsertOutcome> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    let outcome: InsertOutcome;
-    try {
-      const result = await runner.query(
-        INSERT_NEXT,
-        [message.conversationId, message.senderId, message.id, message.text, message.clientMsgId],
-        true,
-      );
-      const rows = result.records as Array<MessageRow & { member_ids: string[] }>;
-      outcome = rows.length
-        ? { kind: 'stored', message: toMessage(rows[0]), memberIds: rows[0].member_ids }
-        : { kind: 'refused' };
-    } catch (err) {
-      const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
-      if (driverError?.code !== UNIQUE_VIOLATION || driverError.constraint !== 'messages_client_msg_id') {
-        this.unlockAndRelease(runner);
-        throw err;
-      }
-      outcome = { kind: 'duplicate' };
+  async insertBatch(messages: readonly NewMessage[]): Promise<Array<StoredMessage | null>> {
+    const rows: Array<MessageRow & { ord: number; member_ids: string[]; prev_activity_at: Date }> =
+      await this.dataSource.query(INSERT_BATCH, [
+        messages.map((_, i) => i),
+        messages.map((m) => m.id),
+        messages.map((m) => m.conversationId),
+        messages.map((m) => m.senderId),
+        messages.map((m) => m.text),
+        messages.map((m) => m.clientMsgId),
+      ]);
+    const outcomes: Array<StoredMessage | null> = messages.map(() => null);
+    for (const row of rows) {
+      outcomes[row.ord] = {
+        message: toMessage(row),
+        memberIds: row.member_ids,
+        prevActivityAt: row.prev_activity_at,
+      };
     }
-    if (outcome.kind === 'stored') {
-      try {
-        await afterCommit(outcome);
-      } finally {
-        this.unlockAndRelease(runner);
-      }
-    } else {
-      this.unlockAndRelease(runner);
-    }
-    return outcome;
+    return outcomes;
   }
 
-  /**
-   * Off the answer's path: the next sender waits for it, this one does not. A connection whose
-   * unlock failed is destroyed rather than pooled, so no lock can outlive it.
-   */
-  private unlockAndRelease(runner: QueryRunner): void {
-    const release = (
-      runner as unknown as { releasePostgresConnection?: (err?: Error) => Promise<void> }
-    ).releasePostgresConnection?.bind(runner);
-    runner
-      .query('SELECT pg_advisory_unlock_all()')
-      .then(
-        () => runner.release(),
-        (err: unknown) => {
-          this.logger.error(`advisory unlock failed, dropping the connection: ${String(err)}`);
-          return release ? release(err instanceof Error ? err : new Error(String(err))) : runner.release();
-        },
-      )
-      .catch((err: unknown) => this.logger.error(`releasing a connection failed: ${String(err)}`));
+  /** True for the unique violation of a clientMsgId stored concurrently. */
+  static isDuplicateError(err: unknown): boolean {
+    const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
+    return driverError?.code === UNIQUE_VIOLATION && driverError.constraint === 'messages_client_msg_id';
   }
 
   async findByClientMsgId(conversationId: string, senderId: string, clientMsgId: string): Promise<MessageDto | null> {

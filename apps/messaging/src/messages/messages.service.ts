@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor } from '@plaza/http';
@@ -8,6 +8,7 @@ import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MarkReadDto } from './dto/mark-read.dto';
 import type { MessageDto, MessagePageDto } from './dto/message.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
+import { MessageBatcher } from './message-batcher.service';
 import { MessageDeliveryService } from './message-delivery.service';
 import { type MessageRange, MessagesRepository } from './messages.repository';
 
@@ -21,8 +22,9 @@ interface MessageCursor extends Record<string, string | number> {
 }
 
 /**
- * Sending, history and read positions. The socket path (`message:send`, `message:read`, forwarded
- * by the gateway with the caller's token) and REST run this same code.
+ * Sending, history and read positions. REST and the socket commands run this same code:
+ * `message:send` arrives over the gateway's command channel (MessageCommandsController),
+ * `message:read` as a REST call with the socket's token.
  */
 @Injectable()
 export class MessagesService {
@@ -30,10 +32,14 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsRepository,
     private readonly delivery: MessageDeliveryService,
+    private readonly batcher: MessageBatcher,
     private readonly safety: ConversationSafety,
   ) {}
 
-  /** Stores then pushes; `created: false` when the caller already sent this clientMsgId here (nothing new stored or pushed). */
+  /**
+   * Stores then pushes; `created: false` when the caller already sent this clientMsgId here
+   * (nothing new stored or pushed). Concurrent sends share one commit (MessageBatcher).
+   */
   async send(
     caller: Principal,
     conversationId: string,
@@ -50,22 +56,21 @@ export class MessagesService {
       if (stored) return { message: stored, created: false };
       throw err;
     }
-    const outcome = await this.messages.insertNext(
-      { id: randomUUID(), conversationId, senderId: caller.userId, text: dto.text, clientMsgId: dto.clientMsgId },
-      ({ message, memberIds }) =>
-        this.delivery.messageStored(message, memberIds, (others) => this.safety.notBlockedWith(caller.userId, others)),
-    );
-    switch (outcome.kind) {
-      case 'stored':
-        return { message: outcome.message, created: true };
-      case 'duplicate':
-        return { message: await this.existing(caller, conversationId, dto.clientMsgId), created: false };
-      case 'refused':
-        return this.explainRefusal(caller, conversationId, dto.clientMsgId);
-    }
+    const stored = await this.batcher.submit({
+      id: randomUUID(),
+      conversationId,
+      senderId: caller.userId,
+      text: dto.text,
+      clientMsgId: dto.clientMsgId,
+    });
+    if (stored) return { message: stored.message, created: true };
+    return this.explainRefusal(caller, conversationId, dto.clientMsgId);
   }
 
-  /** Why nothing was stored: not a member (404), a retry of a stored message (200), else a block (403). */
+  /**
+   * Why nothing was stored: not a member (404), a retry of a stored message (200; also a
+   * clientMsgId repeated within one batch, answered after the batch committed), else a block (403).
+   */
   private async explainRefusal(
     caller: Principal,
     conversationId: string,
@@ -75,13 +80,6 @@ export class MessagesService {
     const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
     if (stored) return { message: stored, created: false };
     throw new ForbiddenException({ message: 'You cannot send messages to this user', code: 'forbidden' });
-  }
-
-  private async existing(caller: Principal, conversationId: string, clientMsgId: string): Promise<MessageDto> {
-    const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
-    if (!stored)
-      throw new InternalServerErrorException('A duplicate clientMsgId was reported but no message was found');
-    return stored;
   }
 
   /**

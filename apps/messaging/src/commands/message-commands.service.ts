@@ -1,0 +1,61 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { inputProblem, toErrorBody } from '@plaza/http';
+import type { CommandOutcome } from '@plaza/realtime';
+import type { Principal } from '@plaza/session';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { MessagesService } from '../messages/messages.service';
+import { SendCommandDto } from './send-command.dto';
+
+/**
+ * Runs a batch of forwarded `message:send` commands through the same `MessagesService.send` as
+ * REST (same rules, same group commit), each command with its own outcome. The caller is the
+ * socket's authenticated session, as the gateway established it at the handshake.
+ */
+@Injectable()
+export class MessageCommandsService {
+  private readonly logger = new Logger(MessageCommandsService.name);
+
+  constructor(private readonly messages: MessagesService) {}
+
+  async run(commands: readonly unknown[]): Promise<CommandOutcome[]> {
+    const checked = await Promise.all(commands.map((command) => this.check(command)));
+    // Submitted in request order, synchronously, so the batch keeps the gateway's order.
+    const outcomes = checked.map((command) =>
+      command instanceof SendCommandDto ? this.send(command) : Promise.resolve(command),
+    );
+    return Promise.all(outcomes);
+  }
+
+  private async send(command: SendCommandDto): Promise<CommandOutcome> {
+    const caller: Principal = {
+      kind: command.sessionId ? 'plaza' : 'oidc',
+      userId: command.userId,
+      sessionId: command.sessionId,
+      roles: [],
+      permissions: [],
+    };
+    try {
+      const { message, created } = await this.messages.send(caller, command.conversationId, command);
+      return { status: created ? 201 : 200, message };
+    } catch (err) {
+      const body = toErrorBody(err);
+      if (body.statusCode >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      return { status: body.statusCode, error: { code: body.code, message: body.message } };
+    }
+  }
+
+  /** The same rules as the REST pipe (whitelist, unknown fields refused), per command. */
+  private async check(command: unknown): Promise<SendCommandDto | CommandOutcome> {
+    const refuse = (message: string): CommandOutcome => ({ status: 400, error: { code: 'bad_request', message } });
+    if (typeof command !== 'object' || command === null || Array.isArray(command))
+      return refuse('command must be an object');
+    const problem = inputProblem(command);
+    if (problem) return refuse(problem);
+    const dto = plainToInstance(SendCommandDto, command);
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    if (errors.length)
+      return refuse(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: 'is invalid' })).join('; '));
+    return dto;
+  }
+}

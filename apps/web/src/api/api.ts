@@ -1,0 +1,392 @@
+/**
+ * The web client's one door to the Plaza REST API (contract paths under `/api`), with the token
+ * storage and refresh that every call shares.
+ *
+ * Everything the screens read or write goes through this module, so that moving it onto the typed
+ * `@plaza/client` package (openapi-fetch) and loading whole pages with one `POST /graphql`
+ * request happens here, in one place, without touching the screens: keep the function names and
+ * shapes and change their bodies.
+ *
+ * Tokens: "keep me signed in" keeps them in `localStorage` (the session lives 30 days by default),
+ * otherwise in `sessionStorage` (gone with the tab). An expired access token is renewed once with
+ * the refresh token (single flight: concurrent calls wait for the same refresh); a refresh that
+ * fails signs the client out.
+ */
+
+export interface User {
+  id: string;
+  email: string | null;
+  handle: string;
+  displayName: string;
+  roles: string[];
+  permissions?: string[];
+  emailVerified?: boolean;
+}
+export interface AuthorRef {
+  id: string;
+  handle: string;
+  displayName: string;
+}
+export interface Relationship {
+  connection: 'none' | 'pending_outgoing' | 'pending_incoming' | 'connected';
+  following: boolean;
+  followedBy: boolean;
+  blocked: boolean;
+}
+export interface Profile extends AuthorRef {
+  headline: string | null;
+  bio: string | null;
+  location: string | null;
+  skills: string[];
+  connectionCount: number;
+  followerCount: number;
+  followingCount: number;
+  relationship: Relationship | null;
+}
+export type ReactionType = 'like' | 'celebrate' | 'support' | 'insightful';
+export interface Post {
+  id: string;
+  author: AuthorRef;
+  text: string;
+  visibility: 'public' | 'connections';
+  createdAt: string;
+  commentCount: number;
+  reactionCounts: Partial<Record<ReactionType, number>>;
+  viewerReaction: ReactionType | null;
+}
+export interface Comment {
+  id: string;
+  postId: string;
+  author: AuthorRef;
+  text: string;
+  createdAt: string;
+}
+export interface Notification {
+  id: string;
+  type: string;
+  actor: AuthorRef | null;
+  subjectId: string | null;
+  createdAt: string;
+  read: boolean;
+  eventId?: string;
+}
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  text: string;
+  clientMsgId: string;
+  createdAt: string;
+}
+export interface Conversation {
+  id: string;
+  type: 'direct' | 'group';
+  title: string | null;
+  members: AuthorRef[];
+  lastMessage: Message | null;
+  unreadCount: number;
+  createdAt: string;
+}
+export interface ConnectionRequest {
+  id: string;
+  fromUserId: string;
+  toUserId: string;
+  status: string;
+  createdAt: string;
+  /** In lists: the other party (sender for incoming, recipient for outgoing). */
+  user?: AuthorRef;
+}
+export interface SessionInfo {
+  id: string;
+  current: boolean;
+  persistence: 'local' | 'session';
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+export interface AdminUser {
+  id: string;
+  email: string | null;
+  handle: string;
+  displayName: string;
+  roles: string[];
+  suspended: boolean;
+}
+export interface AuditEntry {
+  id: string;
+  actorId: string | null;
+  action: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  createdAt: string;
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+export interface AuthResult {
+  user: User;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  session: { id: string; persistence: 'local' | 'session'; expiresAt: string };
+}
+
+/** An API answer other than 2xx, with the contract's machine `code` when there is one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Words a person understands for an error, whatever raised it. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 0) return 'You appear to be offline. Check your connection and try again.';
+    if (err.status === 429 || err.code === 'rate_limited') {
+      const wait = err.retryAfterSeconds ? ` Try again in ${err.retryAfterSeconds} seconds.` : ' Try again shortly.';
+      return `Too many attempts.${wait}`;
+    }
+    if (err.code === 'account_suspended') return 'This account is suspended. Contact the platform team.';
+    if (err.code === 'weak_password')
+      return 'That password is too common or too short. Choose a longer, less common one.';
+    if (err.code === 'invalid_token') return 'This link has expired or was already used. Ask for a new one.';
+    if (err.code === 'invalid_credentials') return 'The current password is not right.';
+    if (err.status === 401) return 'Wrong email or password.';
+    if (err.status === 403) return "You aren't allowed to do that.";
+    if (err.status === 404) return 'Not found, or not visible to you.';
+    if (err.status === 409) return err.message || 'That conflicts with something that already exists.';
+    if (err.status === 413) return 'That is too long.';
+    if (err.status >= 500) return 'Plaza is having trouble right now. Please try again in a moment.';
+    return err.message;
+  }
+  return err instanceof Error ? err.message : 'Something went wrong.';
+}
+
+// ---- token storage -------------------------------------------------------------------------
+
+interface StoredTokens {
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+  persistence: 'local' | 'session';
+}
+const KEY = 'plaza.auth';
+let tokens: StoredTokens | null = readTokens();
+const listeners = new Set<() => void>();
+
+function readTokens(): StoredTokens | null {
+  for (const store of [localStorage, sessionStorage]) {
+    const raw = store.getItem(KEY);
+    if (raw) {
+      try {
+        return JSON.parse(raw) as StoredTokens;
+      } catch {
+        store.removeItem(KEY);
+      }
+    }
+  }
+  return null;
+}
+
+function saveTokens(next: StoredTokens | null): void {
+  tokens = next;
+  localStorage.removeItem(KEY);
+  sessionStorage.removeItem(KEY);
+  if (next) (next.persistence === 'local' ? localStorage : sessionStorage).setItem(KEY, JSON.stringify(next));
+  listeners.forEach((l) => l());
+}
+
+function keep(result: AuthResult): AuthResult {
+  saveTokens({
+    accessToken: result.accessToken,
+    refreshToken: result.refreshToken,
+    sessionId: result.session.id,
+    persistence: result.session.persistence,
+  });
+  return result;
+}
+
+export const session = {
+  /** The current access token (for the socket handshake), or null when signed out. */
+  accessToken: (): string | null => tokens?.accessToken ?? null,
+  id: (): string | null => tokens?.sessionId ?? null,
+  signedIn: (): boolean => tokens !== null,
+  /** Forget the tokens locally (after a revocation or a sign-out). */
+  clear: (): void => saveTokens(null),
+  subscribe(listener: () => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  /** Renews the access token; false when the session is over (then the client is signed out). */
+  refresh: (): Promise<boolean> => refreshOnce(),
+};
+
+// Another tab of the same browser signed in or out: follow it.
+window.addEventListener('storage', (e) => {
+  if (e.key === KEY) {
+    tokens = readTokens();
+    listeners.forEach((l) => l());
+  }
+});
+
+let refreshing: Promise<boolean> | null = null;
+function refreshOnce(): Promise<boolean> {
+  if (!tokens) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const result = await raw<AuthResult>('POST', '/api/auth/refresh', { refreshToken: tokens.refreshToken }, false);
+      keep(result);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) saveTokens(null);
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+// ---- transport -----------------------------------------------------------------------------
+
+async function raw<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (auth && tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'offline', 'offline');
+  }
+  if (res.status === 204 || res.status === 202) return undefined as T;
+  const data = (await res.json().catch(() => null)) as (T & { message?: string | string[]; code?: string }) | null;
+  if (!res.ok) {
+    const message = Array.isArray(data?.message) ? data.message.join('; ') : (data?.message ?? res.statusText);
+    const retry = Number(res.headers.get('retry-after')) || undefined;
+    throw new ApiError(res.status, data?.code, message, retry);
+  }
+  return data as T;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  try {
+    return await raw<T>(method, path, body, true);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && tokens && (await refreshOnce())) {
+      return raw<T>(method, path, body, true);
+    }
+    if (err instanceof ApiError && err.status === 401) saveTokens(null);
+    throw err;
+  }
+}
+
+const q = (params: Record<string, string | number | undefined>): string => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+
+// ---- the calls, grouped as the contract groups them ----------------------------------------
+
+export const api = {
+  auth: {
+    register: async (body: {
+      email: string;
+      password: string;
+      handle: string;
+      displayName: string;
+      rememberMe: boolean;
+    }) => keep(await raw<AuthResult>('POST', '/api/auth/register', body, false)),
+    login: async (body: { email: string; password: string; rememberMe: boolean }) =>
+      keep(await raw<AuthResult>('POST', '/api/auth/login', body, false)),
+    logout: async () => {
+      try {
+        await call<void>('POST', '/api/auth/logout');
+      } finally {
+        saveTokens(null);
+      }
+    },
+    me: () => call<User>('GET', '/api/auth/me'),
+    sessions: () => call<{ items: SessionInfo[] }>('GET', '/api/auth/sessions'),
+    revokeSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${id}`),
+    // Contract v2 accounts.
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+    forgotPassword: (email: string) => raw<void>('POST', '/api/auth/password/forgot', { email }, false),
+    resetPassword: (token: string, newPassword: string) =>
+      raw<void>('POST', '/api/auth/password/reset', { token, newPassword }, false),
+    verifyEmail: (token: string) => raw<void>('POST', '/api/auth/email/verify', { token }, false),
+    resendVerification: () => call<void>('POST', '/api/auth/email/verify/resend'),
+  },
+  profiles: {
+    get: (handle: string) => call<Profile>('GET', `/api/profiles/${encodeURIComponent(handle)}`),
+    updateMe: (patch: Partial<Pick<Profile, 'displayName' | 'headline' | 'bio' | 'location' | 'skills'>>) =>
+      call<Profile>('PATCH', '/api/profiles/me', patch),
+    search: (text: string, cursor?: string) => call<Page<Profile>>('GET', `/api/profiles${q({ q: text, cursor })}`),
+    suggestions: () => call<Page<Profile>>('GET', '/api/profiles/me/suggestions'),
+  },
+  graph: {
+    connections: () => call<Page<Profile>>('GET', '/api/connections?limit=100'),
+    requests: (direction: 'incoming' | 'outgoing') =>
+      call<Page<ConnectionRequest>>('GET', `/api/connections/requests${q({ direction })}`),
+    request: (userId: string) => call<ConnectionRequest>('POST', '/api/connections/requests', { userId }),
+    accept: (id: string) => call<unknown>('POST', `/api/connections/requests/${id}/accept`),
+    decline: (id: string) => call<unknown>('POST', `/api/connections/requests/${id}/decline`),
+    disconnect: (userId: string) => call<void>('DELETE', `/api/connections/${userId}`),
+    follow: (userId: string) => call<void>('PUT', `/api/follows/${userId}`),
+    unfollow: (userId: string) => call<void>('DELETE', `/api/follows/${userId}`),
+    block: (userId: string) => call<void>('PUT', `/api/blocks/${userId}`),
+    unblock: (userId: string) => call<void>('DELETE', `/api/blocks/${userId}`),
+  },
+  feed: {
+    home: (cursor?: string) => call<Page<Post>>('GET', `/api/feed${q({ cursor })}`),
+    byUser: (userId: string, cursor?: string) => call<Page<Post>>('GET', `/api/users/${userId}/posts${q({ cursor })}`),
+    create: (text: string, visibility: Post['visibility']) =>
+      call<Post>('POST', '/api/posts', { text, visibility, idempotencyKey: crypto.randomUUID() }),
+    remove: (id: string) => call<void>('DELETE', `/api/posts/${id}`),
+    comments: (postId: string) => call<Page<Comment>>('GET', `/api/posts/${postId}/comments?limit=100`),
+    comment: (postId: string, text: string) => call<Comment>('POST', `/api/posts/${postId}/comments`, { text }),
+    react: (postId: string, type: ReactionType) => call<void>('PUT', `/api/posts/${postId}/reactions`, { type }),
+    unreact: (postId: string) => call<void>('DELETE', `/api/posts/${postId}/reactions`),
+  },
+  notifications: {
+    list: () => call<Page<Notification> & { unreadCount: number }>('GET', '/api/notifications'),
+    markRead: (ids?: string[]) => call<void>('POST', '/api/notifications/read', ids ? { ids } : {}),
+  },
+  messaging: {
+    conversations: () => call<Page<Conversation>>('GET', '/api/conversations?limit=50'),
+    open: (memberIds: string[], title?: string) =>
+      call<Conversation>('POST', '/api/conversations', title ? { memberIds, title } : { memberIds }),
+    /** Newest `limit` messages, or those before `beforeSeq` (scrolling back), or after `afterSeq` (a gap). */
+    messages: (id: string, opts: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}) =>
+      call<Page<Message>>('GET', `/api/conversations/${id}/messages${q({ limit: 30, ...opts })}`),
+    send: (id: string, text: string, clientMsgId: string) =>
+      call<Message>('POST', `/api/conversations/${id}/messages`, { text, clientMsgId }),
+    read: (id: string, seq: number) => call<void>('POST', `/api/conversations/${id}/read`, { seq }),
+  },
+  presence: (userIds: string[]) =>
+    call<{ items: { userId: string; online: boolean; lastSeenAt: string | null }[] }>(
+      'GET',
+      `/api/presence${q({ userIds: userIds.join(',') })}`,
+    ),
+  admin: {
+    users: (text?: string) => call<Page<AdminUser>>('GET', `/api/admin/users${q({ q: text })}`),
+    setRoles: (id: string, roles: string[]) => call<AdminUser>('PUT', `/api/admin/users/${id}/roles`, { roles }),
+    suspend: (id: string) => call<unknown>('POST', `/api/admin/users/${id}/suspend`),
+    unsuspend: (id: string) => call<unknown>('POST', `/api/admin/users/${id}/unsuspend`),
+    audit: () => call<Page<AuditEntry>>('GET', '/api/admin/audit?limit=50'),
+  },
+};
