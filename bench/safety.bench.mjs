@@ -51,8 +51,14 @@ const load = loadavg()[0].toFixed(1);
 const rows = [];
 rows.push(await measure('reference: Redis PING', () => redis.ping()));
 rows.push(await measure('reference: PostgreSQL SELECT 1', () => pg.query('SELECT 1')));
-rows.push(await measure('feed, per request: viewer() (10 blocks, 200 connections, 500 follows)', () => graph.viewer(viewer)));
-rows.push(await measure('messaging per send / gateway per typing: blockedAmong(1)', (i) => graph.blockedAmong(viewer, [others[i % 700]])));
+rows.push(
+  await measure('feed, per request: viewer() (10 blocks, 200 connections, 500 follows)', () => graph.viewer(viewer)),
+);
+rows.push(
+  await measure('messaging per send / gateway per typing: blockedAmong(1)', (i) =>
+    graph.blockedAmong(viewer, [others[i % 700]]),
+  ),
+);
 rows.push(
   await measure('profiles per graph write: writePair', (i) =>
     graph.writePair(viewer, others[i % 700], { blocked: false, connected: false, aFollowsB: true, bFollowsA: false }),
@@ -61,7 +67,8 @@ rows.push(
 const ping = rows[0].p50;
 console.log(`load average ${load}, ${N} sequential calls each\n`);
 console.log('| path | p50 | p99 | p50 / PING |\n| --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.name} | ${r.p50.toFixed(3)} ms | ${r.p99.toFixed(3)} ms | ${(r.p50 / ping).toFixed(1)}× |`);
+for (const r of rows)
+  console.log(`| ${r.name} | ${r.p50.toFixed(3)} ms | ${r.p99.toFixed(3)} ms | ${(r.p50 / ping).toFixed(1)}× |`);
 
 await redis.del(`sg:u:${viewer}:blocks`, `sg:u:${viewer}:following`, `rm:user:${viewer}:connections`);
 redis.disconnect();
