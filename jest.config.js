@@ -12,6 +12,7 @@ const libs = [
   'tracing',
   'client',
   'graphql',
+  'text',
 ];
 const paths = Object.fromEntries(libs.map((lib) => [`@plaza/${lib}`, [`libs/${lib}/src`]]));
 

@@ -330,4 +330,44 @@ describe('consistency: safety rules hold the moment the deciding call answers', 
     await sleep(300);
     expect(aRec.log.of('typing').filter((t: any) => t.userId === b.id)).toEqual([]);
   });
+
+  it('one text policy: invisible text is 400 on every DTO and bad_request on the socket; REST and socket agree', async () => {
+    const a = await registerMember(apis[0]);
+    const b = await registerMember(apis[1]);
+    for (const name of ['\u200b', '\u2800', '\u3164', '\u200e', '\u202eabc']) {
+      expect((await apis[0].patch('/api/profiles/me', { displayName: name }, { token: a.token })).status).toBe(400);
+      const reg = await apis[1].post('/api/auth/register', {
+        email: `t${Math.random().toString(36).slice(2)}@example.com`,
+        password: 'correct horse battery staple',
+        handle: `t${Math.random().toString(36).slice(2, 12)}`,
+        displayName: name,
+      });
+      expect(reg.status).toBe(400);
+    }
+    expect((await apis[0].post('/api/posts', { text: ' \n\t ' }, { token: a.token })).status).toBe(400);
+    const id = await post(apis[0], a);
+    expect((await apis[1].post(`/api/posts/${id}/comments`, { text: '   ' }, { token: b.token })).status).toBe(400);
+    const conversationId = await openConversation(apis[0], a, [b.id]);
+    const socket = (await socketOf(gw1, a)).socket;
+    for (const text of ['   ', '\u200b', '\u2800']) {
+      const rest = await apis[1].post(
+        `/api/conversations/${conversationId}/messages`,
+        { text, clientMsgId: 'x' },
+        { token: a.token },
+      );
+      expect(rest.status).toBe(400);
+      const ack = await emitAck(socket, 'message:send', { conversationId, text, clientMsgId: 'x' });
+      expect(ack).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // seq 0 (nothing read) is the same on both paths.
+    expect(
+      (await apis[0].post(`/api/conversations/${conversationId}/read`, { seq: 0 }, { token: a.token })).status,
+    ).toBe(204);
+    expect(await emitAck(socket, 'message:read', { conversationId, seq: 0 })).toEqual({ ok: true });
+    // Lengths count user-perceived characters: 80 emoji are an 80-character name.
+    const emoji = await apis[0].patch('/api/profiles/me', { displayName: '👩‍💻'.repeat(80) }, { token: a.token });
+    expect(emoji.status).toBe(200);
+    const nfc = await apis[0].patch('/api/profiles/me', { displayName: 'Re\u0301my' }, { token: a.token });
+    expect(nfc.body.displayName).toBe('R\u00e9my');
+  });
 });

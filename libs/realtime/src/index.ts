@@ -58,6 +58,15 @@ export {
 } from './realtime-events';
 export { RealtimeModule } from './realtime.module';
 export { type LoggedEvent, type MessagePush, type MessagePushResult, RealtimePublisher } from './realtime.publisher';
+export {
+  CLIENT_MSG_ID,
+  MessageBodyFields,
+  ReadMessageCommand,
+  ReadPositionFields,
+  SendMessageCommand,
+  SOCKET_COMMAND_SCHEMAS,
+  TypingCommand,
+} from './socket-commands';
 export { TYPING_TTL_MS, type TypingStart, TypingStore } from './typing.store';
 export { default as ASYNCAPI_DOCUMENT } from '../asyncapi.json';
 export {

@@ -244,7 +244,7 @@ export class PostsRepository {
     return await this.dataSource.query<CommentRow[]>(
       `SELECT c.id, c.post_id, c.author_id, u.handle, u.display_name, c.text, c.created_at
        FROM feed.comments c LEFT JOIN feed.users u ON u.id = c.author_id
-       WHERE c.post_id = $2 AND NOT c.author_id = ANY(${g.blocked})
+       WHERE c.post_id = $2 AND (c.author_id = $1::uuid OR NOT c.author_id = ANY(${g.blocked}))
          ${after ? `AND (c.created_at, c.id) > (${msToTimestamp('$4')}, $5::uuid)` : ''}
        ORDER BY c.created_at, c.id LIMIT $3`,
       params,

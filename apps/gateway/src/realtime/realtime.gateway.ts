@@ -10,15 +10,12 @@ import {
 } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { type Ack, type MessagePayload, userRoom } from '@plaza/realtime';
+import { type Ack, type MessagePayload, SOCKET_COMMAND_SCHEMAS, userRoom } from '@plaza/realtime';
 import { ACCESS_VERIFIER, ipBucket } from '@plaza/rbac';
 import { REDIS, type Redis } from '@plaza/redis';
 import { AccessTokenService, type AccessVerifier, sessionRoom, UnauthenticatedError } from '@plaza/session';
 import { decodeJwt } from 'jose';
 import { CommandForwarder } from './command-forwarder.service';
-import { ReadMessageDto } from './dto/read-message.dto';
-import { SendMessageDto } from './dto/send-message.dto';
-import { TypingDto } from './dto/typing.dto';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceService } from './presence.service';
 import { ReplayService } from './replay.service';
@@ -186,7 +183,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     @MessageBody() body: unknown,
   ): Promise<Ack<{ message: MessagePayload }>> {
     return this.command('message:send', async () => {
-      const dto = await validatePayload(SendMessageDto, body);
+      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['message:send'], body);
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
         throw new AckError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
       }
@@ -206,7 +203,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('message:read')
   async onRead(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('message:read', async () => {
-      const dto = await validatePayload(ReadMessageDto, body);
+      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['message:read'], body);
       await this.forwarder.postToMessaging(
         `/api/conversations/${dto.conversationId}/read`,
         await this.bearer(socket),
@@ -220,7 +217,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:start')
   async onTypingStart(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:start', async () => {
-      const dto = await validatePayload(TypingDto, body);
+      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
       await this.typing.start(socket.data.userId, dto.conversationId);
       socket.data.typingIn.add(dto.conversationId);
       return {};
@@ -230,7 +227,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:stop')
   async onTypingStop(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:stop', async () => {
-      const dto = await validatePayload(TypingDto, body);
+      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
       socket.data.typingIn.delete(dto.conversationId);
       await this.typing.stopByClient(socket.data.userId, dto.conversationId);
       return {};

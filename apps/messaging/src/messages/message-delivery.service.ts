@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RealtimePublisher, TypingStore } from '@plaza/realtime';
+import { RealtimePublisher, SafetyGraph, TypingStore } from '@plaza/realtime';
 import type { StoredMessage } from './messages.repository';
 
 /** A push that has not answered by then is given up on (logged): the message is stored either way. */
@@ -36,6 +36,7 @@ export class MessageDeliveryService {
   constructor(
     private readonly publisher: RealtimePublisher,
     private readonly typing: TypingStore,
+    private readonly safety: SafetyGraph,
   ) {}
 
   /**
@@ -129,12 +130,15 @@ export class MessageDeliveryService {
       const ended = await this.typing.stopMany(
         stored.map(({ message }) => ({ conversationId: message.conversationId, userId: message.senderId })),
       );
-      ended.forEach((wasTyping, i) => {
-        if (!wasTyping) return;
+      for (const [i, wasTyping] of ended.entries()) {
+        if (!wasTyping) continue;
         const { message, memberIds } = stored[i];
         const { conversationId, senderId } = message;
+        const others = memberIds.filter((id) => id !== senderId);
+        // Never to anyone blocked either way with the sender: they were never told it started.
+        const blocked = await this.safety.blockedAmong(senderId, others);
         this.publisher.pushEphemeral(
-          memberIds.filter((id) => id !== senderId),
+          others.filter((id) => !blocked.has(id)),
           'typing',
           {
             conversationId,
@@ -142,7 +146,7 @@ export class MessageDeliveryService {
             isTyping: false,
           },
         );
-      });
+      }
     } catch (err) {
       this.logger.warn(`typing stop of ${stored.length} sender(s) failed: ${String(err)}`);
     }

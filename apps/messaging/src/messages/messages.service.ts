@@ -46,7 +46,16 @@ export class MessagesService {
     dto: SendMessageDto,
   ): Promise<{ message: MessageDto; created: boolean }> {
     // The block as profiles answered it (safety graph), not as messaging's event-fed copy has it yet.
-    await this.safety.assertNotBlockedInDirect(caller.userId, conversationId);
+    try {
+      await this.safety.assertNotBlockedInDirect(caller.userId, conversationId);
+    } catch (err) {
+      // A retry of a message stored before the block still gets that message (200), nothing new.
+      const stored =
+        err instanceof ForbiddenException &&
+        (await this.messages.findByClientMsgId(conversationId, caller.userId, dto.clientMsgId));
+      if (stored) return { message: stored, created: false };
+      throw err;
+    }
     const stored = await this.batcher.submit({
       id: randomUUID(),
       conversationId,

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsPlazaText, TEXT_RULES } from '@plaza/text';
+import { IsBoolean, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export class RegisterDto {
@@ -27,10 +27,14 @@ export class RegisterDto {
   @Matches(/^[a-z0-9_]{3,30}$/, { message: 'handle must be 3-30 characters of a-z, 0-9 and _' })
   handle: string;
 
-  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 80 })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 80)
+  @ApiProperty({
+    example: 'Ada Lovelace',
+    minLength: 1,
+    maxLength: 80,
+    description:
+      'Trimmed, NFC; 1-80 user-perceived characters with a visible one; no control or bidi override characters',
+  })
+  @IsPlazaText(TEXT_RULES.displayName, { trim: true })
   displayName: string;
 
   @ApiPropertyOptional({

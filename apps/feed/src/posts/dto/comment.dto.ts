@@ -1,11 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsPlazaText, TEXT_RULES } from '@plaza/text';
 import { AuthorDto } from './post.dto';
 
 export class CreateCommentDto {
-  @ApiProperty({ minLength: 1, maxLength: 1000 })
-  @IsString()
-  @Length(1, 1000)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 1000,
+    description: 'NFC; 1-1000 user-perceived characters, a visible one among them',
+  })
+  @IsPlazaText(TEXT_RULES.comment)
   text: string;
 }
 

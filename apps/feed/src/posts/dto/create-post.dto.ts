@@ -1,10 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsPlazaText, TEXT_RULES } from '@plaza/text';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 export class CreatePostDto {
-  @ApiProperty({ minLength: 1, maxLength: 3000 })
-  @IsString()
-  @Length(1, 3000)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 3000,
+    description: 'NFC; 1-3000 user-perceived characters, a visible one among them',
+  })
+  @IsPlazaText(TEXT_RULES.post)
   text: string;
 
   @ApiPropertyOptional({

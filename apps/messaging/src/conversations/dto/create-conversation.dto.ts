@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsPlazaText, TEXT_RULES } from '@plaza/text';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID } from 'class-validator';
 
 export const GROUP_MAX_MEMBERS = 256;
 
@@ -37,9 +28,6 @@ export class CreateConversationDto {
     description: 'Groups only (trimmed); ignored for a direct conversation',
   })
   @IsOptional()
-  @Transform(trimString)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsPlazaText(TEXT_RULES.conversationTitle, { trim: true })
   title?: string;
 }

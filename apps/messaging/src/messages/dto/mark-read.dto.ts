@@ -1,14 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
+import { ReadPositionFields } from '@plaza/realtime';
 
-export class MarkReadDto {
+/** Validated by the shared socket-command schema (`@plaza/realtime`); documented here. */
+export class MarkReadDto extends ReadPositionFields {
   @ApiProperty({
     minimum: 0,
     description:
       'Seq of the newest message the caller has read. The read position never moves back; a seq past the newest message counts as the newest.',
   })
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  seq: number;
+  declare seq: number;
 }

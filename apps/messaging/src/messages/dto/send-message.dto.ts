@@ -1,27 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { MessageBodyFields } from '@plaza/realtime';
 
 export const MESSAGE_MAX_LENGTH = 4000;
 
-export class SendMessageDto {
+/** Validated by the shared socket-command schema (`@plaza/realtime`); documented here. */
+export class SendMessageDto extends MessageBodyFields {
   @ApiProperty({
     minLength: 1,
     maxLength: MESSAGE_MAX_LENGTH,
-    description: 'Stored as sent (not trimmed), but must contain a non-whitespace character; no NUL characters',
+    description:
+      'Stored NFC-normalised, not trimmed; 1-4000 user-perceived characters, at least one visible (not only whitespace, zero-width or blank characters); no NUL characters',
   })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(MESSAGE_MAX_LENGTH)
-  @Matches(/\S/, { message: 'text must contain a non-whitespace character' })
-  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail at insert.
-  @ValidateBy({
-    name: 'noNulCharacter',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && !value.includes('\u0000'),
-      defaultMessage: () => 'text must not contain NUL characters',
-    },
-  })
-  text: string;
+  declare text: string;
 
   @ApiProperty({
     minLength: 1,
@@ -30,7 +20,5 @@ export class SendMessageDto {
     description:
       'Chosen by the client (a UUID, say); a retry with the same value returns the stored message instead of storing a second one',
   })
-  @IsString()
-  @Matches(/^[\x21-\x7E]{1,64}$/, { message: 'clientMsgId must be 1-64 printable ASCII characters without spaces' })
-  clientMsgId: string;
+  declare clientMsgId: string;
 }

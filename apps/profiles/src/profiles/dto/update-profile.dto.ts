@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsString, Length, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsPlazaText, TEXT_RULES } from '@plaza/text';
+import { ArrayMaxSize, IsArray, ValidateIf } from 'class-validator';
 
 export const PROFILE_LIMITS = {
   displayName: 80,
@@ -11,10 +11,6 @@ export const PROFILE_LIMITS = {
   skill: 50,
 } as const;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
-
 /**
  * Optional but not nullable: `@IsOptional()` also lets `null` through, which then reaches a
  * NOT NULL column (a 500). An absent field is skipped; `null` is validated, and refused.
@@ -23,32 +19,28 @@ const IsOptionalNotNull = () => ValidateIf((_: object, value: unknown) => value 
 
 /** Any subset of the editable fields; text is stored as given (trimmed), never interpreted. */
 export class UpdateProfileDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: PROFILE_LIMITS.displayName })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: PROFILE_LIMITS.displayName,
+    description: 'Trimmed, NFC; a visible character required; no control or bidi override characters',
+  })
   @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @Length(1, PROFILE_LIMITS.displayName)
+  @IsPlazaText(TEXT_RULES.displayName, { trim: true })
   displayName?: string;
 
   @ApiPropertyOptional({ maxLength: PROFILE_LIMITS.headline })
   @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(PROFILE_LIMITS.headline)
+  @IsPlazaText(TEXT_RULES.headline, { trim: true })
   headline?: string;
 
   @ApiPropertyOptional({ maxLength: PROFILE_LIMITS.bio })
   @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(PROFILE_LIMITS.bio)
+  @IsPlazaText(TEXT_RULES.bio, { trim: true })
   bio?: string;
 
   @ApiPropertyOptional({ maxLength: PROFILE_LIMITS.location })
   @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(PROFILE_LIMITS.location)
+  @IsPlazaText(TEXT_RULES.location, { trim: true })
   location?: string;
 
   @ApiPropertyOptional({
@@ -57,11 +49,8 @@ export class UpdateProfileDto {
     description: `Up to ${PROFILE_LIMITS.skills} skills of 1-${PROFILE_LIMITS.skill} characters; duplicates (ignoring case) are dropped`,
   })
   @IsOptionalNotNull()
-  @Transform(trimAll)
   @IsArray()
   @ArrayMaxSize(PROFILE_LIMITS.skills)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(PROFILE_LIMITS.skill, { each: true })
+  @IsPlazaText(TEXT_RULES.skill, { trim: true, each: true })
   skills?: string[];
 }
