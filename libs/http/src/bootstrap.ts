@@ -110,7 +110,7 @@ function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body.toString();
     if (text.trim() === '') return done(null, undefined);
-    parseJson(req, text, done);
+    void parseJson(req, text, done);
   });
 }
 

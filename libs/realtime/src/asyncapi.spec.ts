@@ -31,7 +31,7 @@ describe('the committed AsyncAPI document matches the typed event map', () => {
     );
     // Severity 0 is an error, 1 a warning (Spectral's scale).
     const problems = diagnostics
-      .filter((d) => d.severity <= 1)
+      .filter((d) => Number(d.severity) <= 1)
       .map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`);
     expect(problems).toEqual([]);
     expect(document?.channels().all().length).toBeGreaterThan(0);

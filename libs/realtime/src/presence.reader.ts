@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import { lastSeenKey, presenceKey } from './presence-keys';
 import { connectionsKey } from './read-models';
 
-
 export interface PresenceStatus {
   userId: string;
   online: boolean;

@@ -4,7 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { RecordedResponse } from './response-recorder';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** OpenAPI 3.0's `nullable: true` as JSON Schema (`anyOf` with null), everywhere in a schema. */
 function toJsonSchema(schema: unknown): unknown {
