@@ -136,6 +136,91 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change the caller's password; every other session is revoked and its sockets disconnected */
+    post: operations['AccountController_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/password/forgot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email a single-use reset link (valid 30 min) when the address has an account; same answer either way */
+    post: operations['AccountController_forgotPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/password/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with the token of a reset link; every session of the user is revoked */
+    post: operations['AccountController_resetPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/email/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm the email address with the token of a verification link */
+    post: operations['AccountController_verifyEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/email/verify/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a new verification email (nothing is sent once the email is verified) */
+    post: operations['AccountController_resend'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/admin/users': {
     parameters: {
       query?: never;
@@ -693,6 +778,78 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/push/vapid-public-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The server's VAPID public key (RFC 8292), for `pushManager.subscribe` */
+    get: operations['VapidKeyController_publicKey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/push/subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's subscriptions */
+    get: operations['SubscriptionsController_list'];
+    put?: never;
+    /**
+     * Register a Web Push subscription or an FCM device token
+     * @description Tied to the caller and the session of the token: signing that session out ends it. The same endpoint or token again answers 200 with the same id.
+     */
+    post: operations['SubscriptionsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/push/subscriptions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove one of the caller's subscriptions */
+    delete: operations['SubscriptionsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/push/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Push settings: `previews` shows message text in pushes (default true) */
+    patch: operations['SubscriptionsController_setSettings'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -714,10 +871,14 @@ export interface components {
     AuthRegisterDto: {
       /** @example ada@example.com */
       email: string;
+      /** @description 10-128 characters, not a common or breached password (400 `weak_password`) */
       password: string;
       /** @example ada_l */
       handle: string;
-      /** @example Ada Lovelace */
+      /**
+       * @description Trimmed, NFC; 1-80 user-perceived characters with a visible one; no control or bidi override characters
+       * @example Ada Lovelace
+       */
       displayName: string;
       /**
        * @description Keep me signed in: a 30-day session the client keeps in localStorage
@@ -733,6 +894,8 @@ export interface components {
       /** Format: uuid */
       id: string;
       email: string | null;
+      /** @description True once the user opened the verification link sent to `email` */
+      emailVerified: boolean;
       handle: string;
       displayName: string;
       /**
@@ -782,6 +945,8 @@ export interface components {
       /** Format: uuid */
       id: string;
       email: string | null;
+      /** @description True once the user opened the verification link sent to `email` */
+      emailVerified: boolean;
       handle: string;
       displayName: string;
       /**
@@ -811,6 +976,26 @@ export interface components {
     };
     AuthSessionListDto: {
       items: components['schemas']['AuthSessionItemDto'][];
+    };
+    AuthChangePasswordDto: {
+      /** @description The password the caller signs in with now */
+      currentPassword: string;
+      /** @description Not a common or breached password (`weak_password`) */
+      newPassword: string;
+    };
+    AuthForgotPasswordDto: {
+      /** @example ada@example.com */
+      email: string;
+    };
+    AuthResetPasswordDto: {
+      /** @description The `token` query parameter of the reset link */
+      token: string;
+      /** @description Not a common or breached password (`weak_password`) */
+      newPassword: string;
+    };
+    AuthVerifyEmailDto: {
+      /** @description The `token` query parameter of the verification link */
+      token: string;
     };
     AuthAdminUserDto: {
       /** Format: uuid */
@@ -891,6 +1076,7 @@ export interface components {
       nextCursor: string | null;
     };
     ProfilesUpdateProfileDto: {
+      /** @description Trimmed, NFC; a visible character required; no control or bidi override characters */
       displayName?: string;
       headline?: string;
       bio?: string;
@@ -931,6 +1117,7 @@ export interface components {
       nextCursor: string | null;
     };
     FeedCreatePostDto: {
+      /** @description NFC; 1-3000 user-perceived characters, a visible one among them */
       text: string;
       /**
        * @description `connections`: only the author's connections see it
@@ -974,6 +1161,7 @@ export interface components {
       viewerReaction: 'like' | 'celebrate' | 'support' | 'insightful' | null;
     };
     FeedCreateCommentDto: {
+      /** @description NFC; 1-1000 user-perceived characters, a visible one among them */
       text: string;
     };
     FeedCommentDto: {
@@ -1093,7 +1281,7 @@ export interface components {
       nextCursor: string | null;
     };
     MessagingSendMessageDto: {
-      /** @description Stored as sent (not trimmed), but must contain a non-whitespace character; no NUL characters */
+      /** @description Stored NFC-normalised, not trimmed; 1-4000 user-perceived characters, at least one visible (not only whitespace, zero-width or blank characters); no NUL characters */
       text: string;
       /** @description Chosen by the client (a UUID, say); a retry with the same value returns the stored message instead of storing a second one */
       clientMsgId: string;
@@ -1101,6 +1289,49 @@ export interface components {
     MessagingMarkReadDto: {
       /** @description Seq of the newest message the caller has read. The read position never moves back; a seq past the newest message counts as the newest. */
       seq: number;
+    };
+    PushVapidKeyDto: {
+      /** @description The VAPID public key, base64url: `applicationServerKey` of `pushManager.subscribe` */
+      publicKey: string;
+    };
+    PushPushKeysDto: {
+      /** @description The browser's P-256 ECDH public key, base64url (65 bytes uncompressed) */
+      p256dh: string;
+      /** @description The 16-byte authentication secret, base64url */
+      auth: string;
+    };
+    PushCreateSubscriptionDto: {
+      /** @description Web Push: the push service URL (must be an allowed origin) */
+      endpoint?: string;
+      /** @description Web Push: as the browser gives it; ignored */
+      expirationTime?: number | null;
+      keys?: components['schemas']['PushPushKeysDto'];
+      /** @description FCM: the device registration token */
+      fcmToken?: string;
+      /** @enum {string} */
+      platform?: 'android' | 'ios';
+    };
+    PushSubscriptionDto: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'webpush' | 'fcm';
+      /** @description Web Push only: the push service origin (never the full endpoint) */
+      origin?: string;
+      /**
+       * @description FCM only
+       * @enum {string}
+       */
+      platform?: 'android' | 'ios';
+      /** Format: date-time */
+      createdAt: string;
+    };
+    PushSubscriptionListDto: {
+      items: components['schemas']['PushSubscriptionDto'][];
+    };
+    PushPushSettingsDto: {
+      /** @description Show message text in pushes (default true); false sends only "New message" */
+      previews: boolean;
     };
     /** @description Every error answer: `{ statusCode, error, message, code? }` */
     ErrorBody: {
@@ -1202,7 +1433,7 @@ export interface operations {
           'application/json': components['schemas']['AuthAuthResultDto'];
         };
       };
-      /** @description Invalid input (password under 10 characters, unknown fields, ...) */
+      /** @description Invalid input (unknown fields, ...); `weak_password`: under 10 or over 128 characters, or common */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1316,7 +1547,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Over LOGIN_RATE_LIMIT per 60 s per (client IP, email) (`rate_limited`) */
+      /** @description Over LOGIN_RATE_LIMIT per 60 s per (client IP, email), LOGIN_IP_RATE_LIMIT per 15 min per IP, or LOGIN_ACCOUNT_RATE_LIMIT failures per hour per account (`rate_limited`) */
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -1565,6 +1796,265 @@ export interface operations {
       };
     };
   };
+  AccountController_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AuthChangePasswordDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `weak_password`: under 10 or over 128 characters, or common/breached */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /**
+       * @description No valid token
+       *
+       *     Missing, invalid or expired token, or revoked session
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `invalid_credentials`: the current password is wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Request body over 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Over LOGIN_ACCOUNT_RATE_LIMIT failures per hour (`rate_limited`) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  AccountController_forgotPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AuthForgotPasswordDto'];
+      };
+    };
+    responses: {
+      /** @description Accepted, whether or not the email exists */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: unknown fields, wrong types, limits, malformed ids (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Request body over 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many requests for this email or from this IP (`rate_limited`) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  AccountController_resetPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AuthResetPasswordDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `invalid_token` (used, expired or unknown) or `weak_password` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Request body over 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  AccountController_verifyEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AuthVerifyEmailDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `invalid_token` (used, expired or unknown) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Request body over 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  AccountController_resend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description No valid token
+       *
+       *     Missing, invalid or expired token, or revoked session
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description More than 5 per hour (`rate_limited`) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   AdminController_users: {
     parameters: {
       query?: {
@@ -1686,7 +2176,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description An admin cannot remove their own admin role (`cannot_remove_own_admin`) */
+      /** @description An admin cannot remove their own admin role (`cannot_remove_own_admin`); the roles of an identity-provider user come from the provider (`roles_managed_by_identity_provider`) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4064,6 +4554,278 @@ export interface operations {
       };
       /** @description No such conversation, or the caller is not a member */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Request body over 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  VapidKeyController_publicKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushVapidKeyDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `push_unavailable`: Web Push is not configured */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushSubscriptionListDto'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or revoked session */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PushCreateSubscriptionDto'];
+      };
+    };
+    responses: {
+      /** @description Already registered */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushSubscriptionDto'];
+        };
+      };
+      /** @description Registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushSubscriptionDto'];
+        };
+      };
+      /** @description `endpoint_not_allowed`: endpoint outside PUSH_ENDPOINT_ORIGINS; or a malformed body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or revoked session */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Request body over 64 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description `push_unavailable`: that kind of push is not configured */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: unknown fields, wrong types, limits, malformed ids (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or revoked session */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such subscription of the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_setSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PushPushSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushPushSettingsDto'];
+        };
+      };
+      /** @description Invalid input: unknown fields, wrong types, limits, malformed ids (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or revoked session */
+      401: {
         headers: {
           [name: string]: unknown;
         };
