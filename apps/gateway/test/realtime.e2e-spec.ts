@@ -286,7 +286,7 @@ describe('gateway sockets across two instances', () => {
       expect(
         await emitAck(s, 'message:send', { conversationId: randomUUID(), text: '', clientMsgId: 'x' }),
       ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-      expect(await emitAck(s, 'message:read', { conversationId: randomUUID(), seq: 0 })).toMatchObject({
+      expect(await emitAck(s, 'message:read', { conversationId: randomUUID(), seq: -1 })).toMatchObject({
         ok: false,
         error: { code: 'bad_request' },
       });

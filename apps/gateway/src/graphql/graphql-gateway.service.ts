@@ -2,6 +2,7 @@ import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { internalHeaders } from '@plaza/http';
 import { UsageRecorder } from '@plaza/graphql';
 import { REDIS, type Redis } from '@plaza/redis';
 import type { FastifyInstance } from 'fastify';
@@ -62,7 +63,8 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
         useOperationLimits({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY }),
         useUsageRecording(recorder),
         useOperationTracing(subgraphOf),
-        useSubgraphRequestHeaders(),
+        // Subgraphs are domain apps: they answer only requests carrying INTERNAL_TOKEN.
+        useSubgraphRequestHeaders(() => internalHeaders(config)),
       ],
     });
     this.runtime = runtime;

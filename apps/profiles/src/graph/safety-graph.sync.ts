@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DomainEvent, OnDomainEvent } from '@plaza/events';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { SafetyGraphRepository } from './safety-graph.repository';
 
@@ -48,7 +48,12 @@ export class SafetyGraphSync implements OnApplicationBootstrap, OnApplicationShu
     clearInterval(this.timer);
   }
 
-  /** After a commit that changed the pair's relations, before answering. */
+  /**
+   * After a commit that changed the pair's relations, before answering; and from the graph events
+   * as a repair. Always its own short transaction: the pair's rows locked in id order like every
+   * graph write, never inside a consumer's batch transaction, which would hold locks of several
+   * pairs in event order and deadlock with concurrent graph writes.
+   */
   async syncPair(a: string, b: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.profiles.lockPair(manager, a, b);
@@ -75,37 +80,32 @@ export class SafetyGraphSync implements OnApplicationBootstrap, OnApplicationShu
   }
 
   @OnDomainEvent('block.created')
-  async onBlockCreated(e: DomainEvent<'block.created'>, m: EntityManager): Promise<void> {
-    await this.repair(m, e.payload.blockerId, e.payload.blockedId);
+  async onBlockCreated(e: DomainEvent<'block.created'>): Promise<void> {
+    await this.syncPair(e.payload.blockerId, e.payload.blockedId);
   }
 
   @OnDomainEvent('block.removed')
-  async onBlockRemoved(e: DomainEvent<'block.removed'>, m: EntityManager): Promise<void> {
-    await this.repair(m, e.payload.blockerId, e.payload.blockedId);
+  async onBlockRemoved(e: DomainEvent<'block.removed'>): Promise<void> {
+    await this.syncPair(e.payload.blockerId, e.payload.blockedId);
   }
 
   @OnDomainEvent('connection.created')
-  async onConnectionCreated(e: DomainEvent<'connection.created'>, m: EntityManager): Promise<void> {
-    await this.repair(m, e.payload.userAId, e.payload.userBId);
+  async onConnectionCreated(e: DomainEvent<'connection.created'>): Promise<void> {
+    await this.syncPair(e.payload.userAId, e.payload.userBId);
   }
 
   @OnDomainEvent('connection.removed')
-  async onConnectionRemoved(e: DomainEvent<'connection.removed'>, m: EntityManager): Promise<void> {
-    await this.repair(m, e.payload.userAId, e.payload.userBId);
+  async onConnectionRemoved(e: DomainEvent<'connection.removed'>): Promise<void> {
+    await this.syncPair(e.payload.userAId, e.payload.userBId);
   }
 
   @OnDomainEvent('follow.created')
-  async onFollowCreated(e: DomainEvent<'follow.created'>, m: EntityManager): Promise<void> {
-    await this.repair(m, e.payload.followerId, e.payload.followeeId);
+  async onFollowCreated(e: DomainEvent<'follow.created'>): Promise<void> {
+    await this.syncPair(e.payload.followerId, e.payload.followeeId);
   }
 
   @OnDomainEvent('follow.removed')
-  async onFollowRemoved(e: DomainEvent<'follow.removed'>, m: EntityManager): Promise<void> {
-    await this.repair(m, e.payload.followerId, e.payload.followeeId);
-  }
-
-  private async repair(manager: EntityManager, a: string, b: string): Promise<void> {
-    await this.profiles.lockPair(manager, a, b);
-    await this.graph.writePair(a, b, await this.edges.pairState(manager, a, b));
+  async onFollowRemoved(e: DomainEvent<'follow.removed'>): Promise<void> {
+    await this.syncPair(e.payload.followerId, e.payload.followeeId);
   }
 }
