@@ -5,6 +5,7 @@ import {
   blockUser,
   connectSocket,
   connectUsers,
+  fetchInternal,
   loginUser,
   type Member,
   nextEvent,
@@ -94,7 +95,7 @@ describe('push to offline users', () => {
   }
 
   async function metric(name: string, labels: string): Promise<number> {
-    const text = await (await fetch(`${platform.apps.push.url}/metrics`)).text();
+    const text = await (await fetchInternal(`${platform.apps.push.url}/metrics`, platform.env)).text();
     const line = text
       .split('\n')
       .find((l) => (labels ? l.startsWith(`${name}{`) && l.includes(labels) : l.startsWith(`${name} `)));
