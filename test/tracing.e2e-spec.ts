@@ -161,7 +161,8 @@ describe('tracing: one connected trace per request, socket command and the event
       { timeoutMs: 10_000, message: 'messaging spans under the socket span' },
     );
     expect(server).toMatchObject({ service: 'messaging', kind: SERVER });
-    expect(String(server.attributes['url.path'])).toBe(`/api/conversations/${conversationId}/messages`);
+    // Socket sends travel on the command channel (batches of message:send), not the REST route.
+    expect(String(server.attributes['url.path'])).toBe('/internal/messaging/commands');
     const tree = subtree(spans, server);
     const inserts = tree.filter(
       (s) => s.kind === CLIENT && /INSERT/i.test(String(s.attributes['db.query.text'] ?? s.attributes['db.statement'])),
