@@ -47,7 +47,8 @@ export function openApiValidator(document: Json) {
     if (!route) return null;
     const operation = (document.paths as Json)[route.template][record.method.toLowerCase()] as Json | undefined;
     const where = `${record.method} ${route.template} → ${record.status}${record.suite ? ` (${record.suite.split('/').slice(-2).join('/')})` : ''}`;
-    if (!operation) return `${where}: method not documented`;
+    // A probe of a method the route does not have (e.g. DELETE on the append-only audit log).
+    if (!operation) return record.status === 404 || record.status === 405 ? null : `${where}: method not documented`;
     const response = (operation.responses as Json)[String(record.status)] as Json | undefined;
     if (!response) return `${where}: status not documented`;
     const schema = response.content?.['application/json']?.schema as Json | undefined;

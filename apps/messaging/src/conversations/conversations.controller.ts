@@ -48,6 +48,7 @@ export class ConversationsController {
   @ApiForbiddenResponse({
     description: 'A block between the pair, or a group member who is not a connection of the caller',
   })
+  @ApiNotFoundResponse({ description: 'A member id that is no user (nothing is created)' })
   async create(
     @CurrentUser() caller: Principal,
     @Body() dto: CreateConversationDto,

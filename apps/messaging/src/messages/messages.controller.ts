@@ -72,6 +72,7 @@ export class MessagesController {
   })
   @ApiNoContentResponse({ description: 'Recorded' })
   @ApiBadRequestResponse({ description: 'Invalid seq' })
+  @ApiForbiddenResponse({ description: 'A direct conversation with a block between the pair' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })
   markRead(
     @CurrentUser() caller: Principal,

@@ -1061,6 +1061,7 @@ export interface components {
       id: string;
       /** @example ada_lovelace */
       handle: string;
+      /** @description 1-80 user-perceived characters (an emoji counts as one) */
       displayName: string;
       headline: string;
       bio: string;
@@ -4131,6 +4132,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description A member id that is no user (nothing is created) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description Request body over 64 KiB */
       413: {
         headers: {
@@ -4545,6 +4555,15 @@ export interface operations {
       };
       /** @description Missing, invalid or expired token, or revoked session */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A direct conversation with a block between the pair */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -25,7 +25,7 @@ export class ProfileDto {
   @ApiProperty({ example: 'ada_lovelace', pattern: '^[a-z0-9_]{3,30}$' })
   handle: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 80 })
+  @ApiProperty({ minLength: 1, description: '1-80 user-perceived characters (an emoji counts as one)' })
   displayName: string;
 
   @ApiProperty({ maxLength: 160 })
