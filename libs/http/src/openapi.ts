@@ -68,12 +68,13 @@ const COMMON_ERRORS: Record<string, string> = {
   '404': 'Not found, or not visible to the caller',
   '413': 'Request body over 64 KiB',
   '429': 'Rate limited (`rate_limited`); wait `Retry-After` seconds',
+  '503': 'The app or its storage is unavailable for a moment (`unavailable`); retry later',
 };
 
 /**
  * What decorators alone do not say, applied once to the merged document so every app gets it:
  * a schema on every error response (`ErrorBody`), the errors every route can answer (400 for
- * input, 401 when authenticated, 404 with path parameters, 413 with a body, 429 everywhere),
+ * input, 401 when authenticated, 404 with path parameters, 413 with a body, 429 and 503 everywhere),
  * `security: []` on public operations, a server, a licence. Client generators then type every
  * error body, and `redocly lint` (recommended rules) passes.
  */
@@ -99,6 +100,7 @@ export function finishOpenApiDocument(doc: OpenAPIObject): OpenAPIObject {
         params.some((p) => p.in === 'path') && '404',
         op.requestBody && '413',
         '429',
+        '503',
       ].filter(Boolean) as string[];
       op.responses ??= {};
       for (const status of wanted) op.responses[status] ??= { description: COMMON_ERRORS[status] };

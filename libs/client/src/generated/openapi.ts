@@ -1411,6 +1411,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AuthController_register: {
@@ -1627,6 +1636,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AuthController_logout: {
@@ -1657,6 +1675,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -1701,6 +1728,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AuthController_sessions: {
@@ -1733,6 +1769,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -1789,6 +1834,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -1866,6 +1920,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AccountController_forgotPassword: {
@@ -1910,6 +1973,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -1965,6 +2037,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AccountController_verifyEmail: {
@@ -2014,6 +2095,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AccountController_resend: {
@@ -2048,6 +2138,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2110,6 +2209,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2205,6 +2313,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AdminController_suspend: {
@@ -2281,6 +2398,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AdminController_unsuspend: {
@@ -2348,6 +2474,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   AdminController_auditLog: {
@@ -2408,6 +2543,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ProfilesController_search: {
@@ -2461,6 +2605,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ProfilesController_me: {
@@ -2493,6 +2646,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2559,6 +2721,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ProfilesController_suggest: {
@@ -2604,6 +2775,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2668,6 +2848,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConnectionsController_listRequests: {
@@ -2714,6 +2903,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2808,6 +3006,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConnectionsController_accept: {
@@ -2869,6 +3076,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2942,6 +3158,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConnectionsController_withdraw: {
@@ -2999,6 +3224,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConnectionsController_list: {
@@ -3044,6 +3278,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -3101,6 +3344,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -3173,6 +3425,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   FollowsController_unfollow: {
@@ -3239,6 +3500,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   BlocksController_block: {
@@ -3296,6 +3566,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   BlocksController_unblock: {
@@ -3347,6 +3626,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -3414,6 +3702,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   PostsController_get: {
@@ -3466,6 +3763,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -3538,6 +3844,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   PostsController_comments: {
@@ -3594,6 +3909,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -3671,6 +3995,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   PostsController_react: {
@@ -3741,6 +4074,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   PostsController_unreact: {
@@ -3792,6 +4134,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -3860,6 +4211,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   FeedController_feed: {
@@ -3911,6 +4271,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   NotificationsController_list: {
@@ -3956,6 +4325,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -4021,6 +4399,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConversationsController_list: {
@@ -4066,6 +4453,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -4160,6 +4556,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConversationsController_get: {
@@ -4212,6 +4617,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -4298,6 +4712,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   ConversationsController_leave: {
@@ -4364,6 +4787,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   MessagesController_history: {
@@ -4424,6 +4856,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -4520,6 +4961,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   MessagesController_markRead: {
@@ -4599,6 +5049,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   VapidKeyController_publicKey: {
@@ -4669,6 +5128,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -4811,6 +5279,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
   SubscriptionsController_setSettings: {
@@ -4865,6 +5342,15 @@ export interface operations {
       429: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
