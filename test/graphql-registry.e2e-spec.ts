@@ -7,6 +7,8 @@ import {
   type Platform,
   registerMember,
   startPlatform,
+  startRedisServer,
+  type RedisServer,
   waitFor,
 } from '@plaza/testing';
 import { createYoga } from 'graphql-yoga';
@@ -20,6 +22,7 @@ import { codes, gql } from './graphql.helpers';
  */
 describe('GraphQL schema registry: subgraphs deployed alone, gateways swap live', () => {
   let platform: Platform;
+  let privateRedis: RedisServer | undefined;
   let registry: SchemaRegistry;
   let redis: Redis;
   let labs: Server | undefined;
@@ -41,7 +44,15 @@ describe('GraphQL schema registry: subgraphs deployed alone, gateways swap live'
   };
 
   beforeAll(async () => {
-    platform = await startPlatform({ apps: ['auth', 'profiles'], gateways: 2, env: { API_RATE_LIMIT: '30' } });
+    // A Redis of its own: API_RATE_LIMIT counts anonymous calls per IP, and every suite of the run
+    // calls from 127.0.0.1 — on the shared Redis their registrations would spend these 30.
+    privateRedis = await startRedisServer();
+    platform = await startPlatform({
+      apps: ['auth', 'profiles'],
+      gateways: 2,
+      redisUrl: privateRedis.url,
+      env: { API_RATE_LIMIT: '30' },
+    });
     redis = new Redis(platform.env.REDIS_URL);
     registry = new SchemaRegistry({
       databaseUrl: platform.env.DATABASE_URL,
@@ -57,6 +68,7 @@ describe('GraphQL schema registry: subgraphs deployed alone, gateways swap live'
     await registry?.close();
     redis?.disconnect();
     await platform?.stop();
+    await privateRedis?.stop();
   });
 
   const query = (gateway: string, fields: string) =>
