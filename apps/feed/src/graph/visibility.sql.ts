@@ -14,6 +14,7 @@ import type { ViewerGraph } from '@plaza/realtime';
 export interface GraphParams {
   blocked: string;
   connected: string;
+  following: string;
   sources: string;
 }
 
@@ -38,6 +39,9 @@ export function bindGraph(params: unknown[], g: ViewerGraph): GraphParams {
     },
     get connected() {
       return bind('connected', () => [...g.connections]);
+    },
+    get following() {
+      return bind('following', () => [...g.following]);
     },
     get sources() {
       return bind('sources', () => [...new Set([...g.following, ...g.connections])]);

@@ -157,10 +157,13 @@ export class PostsRepository {
   }
 
   /**
-   * Posts in the window `lower <= position < upper` of the viewer's sources that have more than
-   * `threshold` followers: those are merged at read instead of fanned out. One round trip.
+   * Posts in the window `lower <= position < upper` of the viewer's sources that the cached
+   * timeline does not carry, merged at read: authors with more than `threshold` followers (never
+   * fanned out), and sources whose follow or connection has answered but whose event the feed has
+   * not applied yet (the event's handler brings their posts into the cache in the same transaction
+   * that records the edge, so an edge present here means the cache has them). One round trip.
    */
-  async entriesOfHeavyAuthors(
+  async entriesMergedAtRead(
     viewerId: string,
     threshold: number,
     upper: Position | null,
@@ -180,10 +183,15 @@ export class PostsRepository {
     }
     const g = bindGraph(params, graph);
     return await this.dataSource.query<TimelineEntry[]>(
-      `WITH heavy AS (
-         SELECT u.id FROM feed.users u WHERE u.follower_count > $2 AND u.id <> $1::uuid AND u.id = ANY(${g.sources}))
-       SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM heavy CROSS JOIN LATERAL (
-         SELECT p.id, p.created_at FROM feed.posts p WHERE p.author_id = heavy.id AND p.deleted_at IS NULL ${where}
+      `WITH merged AS (
+         SELECT s.id FROM unnest(${g.sources}) AS s(id) WHERE s.id <> $1::uuid AND (
+           EXISTS (SELECT 1 FROM feed.users u WHERE u.id = s.id AND u.follower_count > $2)
+           OR (s.id = ANY(${g.following}) AND NOT EXISTS (
+             SELECT 1 FROM feed.follows f WHERE f.active AND f.follower_id = $1 AND f.followee_id = s.id))
+           OR (s.id = ANY(${g.connected}) AND NOT EXISTS (
+             SELECT 1 FROM feed.connections c WHERE c.active AND c.user_id = $1 AND c.other_id = s.id))))
+       SELECT p.id, (extract(epoch FROM p.created_at) * 1000)::float8 AS t FROM merged CROSS JOIN LATERAL (
+         SELECT p.id, p.created_at FROM feed.posts p WHERE p.author_id = merged.id AND p.deleted_at IS NULL ${where}
          ORDER BY p.created_at DESC, p.id DESC LIMIT $3) p
        ORDER BY p.created_at DESC, p.id DESC LIMIT $3`,
       params,

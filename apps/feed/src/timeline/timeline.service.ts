@@ -15,7 +15,8 @@ const positionOf = (row: PostRow): Position => ({ t: row.created_at.getTime(), i
 
 /**
  * The home timeline, hybrid: ordinary authors' posts are fanned out on write into the cached
- * timeline; posts of authors with more followers than the threshold are merged in at read.
+ * timeline; posts of authors with more followers than the threshold, and of sources gained so
+ * recently that the feed's event handler has not brought them in yet, are merged in at read.
  * Whatever the cache says, every post shown passes the visibility, block and "still followed"
  * rules in PostgreSQL at read, and a cold, evicted or truncated timeline falls back to
  * PostgreSQL, so the cache can be flushed or turned off without losing a post.
@@ -117,7 +118,7 @@ export class TimelineService {
       }
       // The window [lower, upper) is complete in cache; merged authors are read for the same window.
       let lower: Position | null = cached.exhausted && !toDatabase ? null : lastCached;
-      const merged = await this.posts.entriesOfHeavyAuthors(
+      const merged = await this.posts.entriesMergedAtRead(
         viewerId,
         this.settings.fanoutThreshold,
         upper,
