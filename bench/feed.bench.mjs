@@ -3,7 +3,8 @@
 // 10,000 followers, into every follower's cached timeline and to every online follower's socket.
 // Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates and drops its own database.
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_USERS (seeded users), BENCH_REQUESTS (per run),
-// BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS.
+// BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS,
+// BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway and apps).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -158,7 +159,8 @@ async function startPlatform(databaseUrl) {
   const children = [];
   const start = async (app) => {
     const output = [];
-    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, `${root}dist/apps/${app}/src/main.js`], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
