@@ -297,6 +297,21 @@ async function seed(pool, { viewerId, fanoutAuthorId, onlineIds }) {
   return { seconds: +((performance.now() - t0) / 1000).toFixed(1), ...counts };
 }
 
+/**
+ * The follows, as profiles would have written them into the safety graph (`sg:u:<id>:following`,
+ * read by feed on every request) when they were made.
+ */
+async function seedSafetyGraph(pool, redis) {
+  const { rows } = await pool.query(
+    `SELECT follower_id, array_agg(followee_id) AS followees FROM feed.follows WHERE active GROUP BY follower_id`,
+  );
+  for (let i = 0; i < rows.length; i += 500) {
+    const p = redis.pipeline();
+    for (const r of rows.slice(i, i + 500)) p.sadd(`sg:u:${r.follower_id}:following`, ...r.followees);
+    await p.exec();
+  }
+}
+
 /** Bare reference: one Fastify route, one pg query returning the same 20 posts by id; no auth, no gateway. */
 async function bareServer(databaseUrl, ids) {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
@@ -403,6 +418,7 @@ async function main() {
       fanoutAuthorId: author.id,
       onlineIds: online.map((u) => u.id),
     });
+    await seedSafetyGraph(pool, redis);
 
     const feedUrl = `${gateway}/api/feed?limit=20`;
     const first = await request('GET', feedUrl, viewer.token);
@@ -457,7 +473,7 @@ async function main() {
     await bare?.close();
     await pool.end();
     await platform.stop();
-    const keys = await redis.keys('tl:*');
+    const keys = [...(await redis.keys('tl:*')), ...(await redis.keys('sg:u:*'))];
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
     await redis.quit();
     if (process.env.BENCH_KEEP_DATABASE) console.error(`kept database ${db.url}`);
