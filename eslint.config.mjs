@@ -1,7 +1,42 @@
 // @ts-check
 import eslint from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+
+/**
+ * One-way layering inside each app (DESIGN.md, "Layers"): a folder may import only the folders
+ * listed before it; `shared` folders (common, settings) sit under every layer; the app's root
+ * files (app.module.ts, main.ts, cli.ts) wire everything. Same-folder imports are always allowed.
+ */
+const APP_LAYERS = {
+  messaging: ['graph', 'delivery', 'conversations', 'messages', 'commands', 'graphql'],
+};
+const SHARED_FOLDERS = ['common'];
+
+const layerElements = Object.entries(APP_LAYERS).flatMap(([app, layers]) => [
+  ...[...SHARED_FOLDERS, ...layers].map((layer) => ({
+    type: `${app}/${layer}`,
+    pattern: `apps/${app}/src/${layer}`,
+    partialMatch: false,
+  })),
+  { type: `${app}/migrations`, pattern: `apps/${app}/src/migrations`, partialMatch: false },
+  { type: `${app}/root`, pattern: `apps/${app}/src`, partialMatch: false },
+]);
+
+const layerPolicies = Object.entries(APP_LAYERS).flatMap(([app, layers]) => [
+  ...layers.map((layer, i) => ({
+    from: { element: { type: `${app}/${layer}` } },
+    allow: {
+      to: { element: { types: { anyOf: [...SHARED_FOLDERS, ...layers.slice(0, i + 1)].map((l) => `${app}/${l}`) } } },
+    },
+  })),
+  ...SHARED_FOLDERS.map((shared) => ({
+    from: { element: { type: `${app}/${shared}` } },
+    allow: { to: { element: { type: `${app}/${shared}` } } },
+  })),
+  { from: { element: { type: `${app}/root` } }, allow: { to: { element: { type: `${app}/*` } } } },
+]);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -33,6 +68,23 @@ export default tseslint.config(
               message: 'Apps never import each other.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': layerElements,
+      'import/resolver': { node: { extensions: ['.ts'] } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [...layerPolicies],
         },
       ],
     },
