@@ -11,6 +11,8 @@ import tseslint from 'typescript-eslint';
  */
 const APP_LAYERS = {
   messaging: ['graph', 'delivery', 'conversations', 'messages', 'commands', 'graphql'],
+  feed: ['graph', 'posts', 'timeline', 'notifications', 'graphql'],
+  profiles: ['profiles', 'graph', 'graphql'],
 };
 const SHARED_FOLDERS = ['common'];
 
