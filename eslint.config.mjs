@@ -13,6 +13,9 @@ const APP_LAYERS = {
   messaging: ['graph', 'delivery', 'conversations', 'messages', 'commands', 'graphql'],
   feed: ['graph', 'posts', 'timeline', 'notifications', 'graphql'],
   profiles: ['profiles', 'graph', 'graphql'],
+  auth: ['users', 'credentials', 'audit', 'admin', 'accounts', 'mail', 'auth', 'oidc', 'graphql'],
+  push: ['graph', 'subscriptions', 'delivery'],
+  gateway: ['proxy', 'health', 'web', 'docs', 'graphql', 'realtime'],
 };
 const SHARED_FOLDERS = ['common'];
 
@@ -23,7 +26,6 @@ const layerElements = Object.entries(APP_LAYERS).flatMap(([app, layers]) => [
     partialMatch: false,
   })),
   { type: `${app}/migrations`, pattern: `apps/${app}/src/migrations`, partialMatch: false },
-  { type: `${app}/root`, pattern: `apps/${app}/src`, partialMatch: false },
 ]);
 
 const layerPolicies = Object.entries(APP_LAYERS).flatMap(([app, layers]) => [
@@ -37,7 +39,6 @@ const layerPolicies = Object.entries(APP_LAYERS).flatMap(([app, layers]) => [
     from: { element: { type: `${app}/${shared}` } },
     allow: { to: { element: { type: `${app}/${shared}` } } },
   })),
-  { from: { element: { type: `${app}/root` } }, allow: { to: { element: { type: `${app}/*` } } } },
 ]);
 
 export default tseslint.config(
@@ -75,13 +76,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/*/src/**/*.ts'],
+    // Root files (app.module.ts, main.ts, cli.ts) are the wiring: they import every layer.
+    files: ['apps/*/src/*/**/*.ts'],
+    ignores: ['apps/web/**'],
     plugins: { boundaries },
     settings: {
       'boundaries/elements': layerElements,
       'import/resolver': { node: { extensions: ['.ts'] } },
     },
     rules: {
+      // A folder missing from APP_LAYERS is an error, not a silent exception to the layering.
+      'boundaries/no-unknown-files': 'error',
+      // Nothing in a layer imports the app's root files (app.module.ts, main.ts).
+      'boundaries/no-unknown-dependencies': 'error',
       'boundaries/dependencies': [
         'error',
         {
