@@ -34,11 +34,11 @@ interface QueuedSend {
 
 /**
  * Socket commands owned by a domain app go to that app over a keep-alive pool with bounded
- * timeouts; the app's error answer becomes the DomainError it was raised as. `message:send` goes over messaging's
- * command channel: the sends of every socket on this gateway that arrive in one turn of the event
- * loop, or while CHANNEL_IN_FLIGHT requests are out, travel in one request (one HTTP exchange
- * for many messages, no token check per message); the other commands go to the REST API with
- * the caller's token.
+ * timeouts; the app's error answer becomes the DomainError it was raised as. `message:send` goes
+ * over messaging's command channel: the sends of every socket on this gateway that arrive in one
+ * turn of the event loop, or while CHANNEL_IN_FLIGHT requests are out, travel in one request (one
+ * HTTP exchange for many messages, no token check per message); the other commands go to the
+ * REST API with the caller's token.
  */
 @Injectable()
 export class CommandForwarder implements OnApplicationShutdown {
