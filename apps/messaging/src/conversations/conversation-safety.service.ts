@@ -1,13 +1,11 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SafetyGraph } from '@plaza/realtime';
+import { blockedInDirect } from './conversation.errors';
 import { ConversationsRepository } from './conversations.repository';
 
 type Kind = { type: 'direct' | 'group'; pair: [string, string] | null };
 
 const KINDS_MAX = 100_000;
-
-export const blockedInDirect = (): ForbiddenException =>
-  new ForbiddenException({ message: 'You cannot message this user', code: 'forbidden' });
 
 /**
  * The block rules of messaging, decided from the safety graph (written by profiles before a
