@@ -71,6 +71,7 @@ async function product(db, fake, vapid) {
       DATABASE_URL: db.url,
       REDIS_URL,
       JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+      INTERNAL_TOKEN: randomBytes(32).toString('hex'),
       PUSH_PORT: String(port),
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
