@@ -71,7 +71,7 @@ export function stopChild(child, timeoutMs = 15_000) {
  * `inherit: true` passes it through instead. `children` gets the child as soon as it is spawned,
  * so a caller can stop everything it started even while another start is still pending.
  */
-export async function startApp(app, { env, port, timeoutMs = 30_000, inherit = false, children = [] }) {
+export async function startApp(app, { env, port, timeoutMs = 90_000, inherit = false, children = [] }) {
   const output = [];
   const child = spawn(process.execPath, [`${dist}apps/${app}/src/main.js`], {
     env,
@@ -135,4 +135,55 @@ export async function startPlatform({ databaseUrl, redisUrl, apps, env: extra = 
     throw err;
   }
   return { gateway: `http://127.0.0.1:${ports.gateway}`, stop };
+}
+
+/** Polls `check` every 100 ms until it is truthy; throws `<what>: not ready` after `timeoutMs`. */
+export async function waitFor(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs} ms`);
+}
+
+/** Resolves when the child has exited, SIGKILLing it after `timeoutMs` (sends nothing before). */
+export function exited(child, timeoutMs) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** A tiny request/response layer over a forked child's IPC channel (the load generators). */
+export function rpc(child) {
+  let seq = 0;
+  const waiting = new Map();
+  child.on('message', (msg) => {
+    const w = waiting.get(msg.id);
+    if (!w) return;
+    waiting.delete(msg.id);
+    if (msg.ok) w.resolve(msg);
+    else w.reject(new Error(msg.error));
+  });
+  child.on('exit', (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`load generator exited ${code}`));
+    waiting.clear();
+  });
+  return {
+    call(msg) {
+      const id = ++seq;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        child.send({ ...msg, id });
+      });
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { load } from './stats.mjs';
 import { createDatabase, dropDatabase, startPlatform } from './boot.mjs';
 
 const require = createRequire(import.meta.url);
@@ -137,36 +138,6 @@ const SKILLS = [
   'SEO',
   'Scrum',
 ];
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-function summary(latencies, seconds) {
-  const s = [...latencies].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    p50: +pct(s, 50).toFixed(2),
-    p99: +pct(s, 99).toFixed(2),
-    max: +s[s.length - 1].toFixed(2),
-    perSecond: Math.round(s.length / seconds),
-  };
-}
-
-/** Closed loop: `concurrency` workers issue `n` calls in total; every call must succeed. */
-async function load(n, concurrency, call) {
-  const latencies = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        const t0 = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return summary(latencies, (performance.now() - start) / 1000);
-}
 
 async function getOk(url, token) {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
