@@ -69,11 +69,12 @@ export function stopChild(child, timeoutMs = 15_000) {
  * `http://127.0.0.1:<port>/health/ready` answers 200. Its output is kept and shown only when it
  * exits or is not ready within `timeoutMs` (then it is killed and the promise rejects);
  * `inherit: true` passes it through instead. `children` gets the child as soon as it is spawned,
- * so a caller can stop everything it started even while another start is still pending.
+ * so a caller can stop everything it started even while another start is still pending;
+ * `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
  */
-export async function startApp(app, { env, port, timeoutMs = 90_000, inherit = false, children = [] }) {
+export async function startApp(app, { env, port, timeoutMs = 90_000, inherit = false, children = [], nodeArgs = [] }) {
   const output = [];
-  const child = spawn(process.execPath, [`${dist}apps/${app}/src/main.js`], {
+  const child = spawn(process.execPath, [...nodeArgs, `${dist}apps/${app}/src/main.js`], {
     env,
     stdio: ['ignore', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe'],
   });
@@ -101,9 +102,10 @@ export async function startApp(app, { env, port, timeoutMs = 90_000, inherit = f
 /**
  * `apps` (domain apps, started together) and then one gateway, on free ports, against
  * `databaseUrl` and `redisUrl`, in production mode with warnings only and rate limits out of
- * the way; `env` adds to or overrides that. Resolves `{ gateway: <base URL>, stop() }`.
+ * the way; `env` adds to or overrides that; `nodeArgs` as for startApp. Resolves
+ * `{ gateway: <base URL>, stop() }`.
  */
-export async function startPlatform({ databaseUrl, redisUrl, apps, env: extra = {} }) {
+export async function startPlatform({ databaseUrl, redisUrl, apps, env: extra = {}, nodeArgs = [] }) {
   const ports = {};
   for (const app of ['auth', 'profiles', 'feed', 'messaging', 'push', 'gateway']) ports[app] = await freePort();
   const env = {
@@ -126,7 +128,7 @@ export async function startPlatform({ databaseUrl, redisUrl, apps, env: extra = 
   };
   const children = [];
   const stop = () => Promise.all(children.map((c) => stopChild(c)));
-  const start = (app) => startApp(app, { env, port: ports[app], children });
+  const start = (app) => startApp(app, { env, port: ports[app], children, nodeArgs });
   try {
     await Promise.all(apps.map(start));
     await start('gateway');
