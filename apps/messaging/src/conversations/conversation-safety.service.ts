@@ -22,11 +22,23 @@ export class ConversationSafety {
     private readonly safety: SafetyGraph,
   ) {}
 
-  /** Null when there is no such conversation. */
+  /** Lookups in flight: concurrent sends to one conversation share one, so they stay in order. */
+  private readonly lookups = new Map<string, Promise<Kind | null>>();
+
+  /**
+   * Null when there is no such conversation. Concurrent callers for one conversation wait on the
+   * same lookup and resume in call order (separate queries on separate pool connections could
+   * answer in any order, and a batch's sends would reach the group commit out of order).
+   */
   async kindOf(conversationId: string): Promise<Kind | null> {
     const known = this.kinds.get(conversationId);
     if (known) return known;
-    const kind = await this.conversations.kindOf(conversationId);
+    let lookup = this.lookups.get(conversationId);
+    if (!lookup) {
+      lookup = this.conversations.kindOf(conversationId).finally(() => this.lookups.delete(conversationId));
+      this.lookups.set(conversationId, lookup);
+    }
+    const kind = await lookup;
     if (!kind) return null;
     if (this.kinds.size >= KINDS_MAX) this.kinds.clear();
     this.kinds.set(conversationId, kind);
