@@ -78,17 +78,17 @@ export class AccountService {
     const user = await this.dataSource.transaction(async (manager) => {
       const spent = await this.tokens.spend(manager, hashAccountToken(token), 'verify_email');
       if (!spent) throw invalidToken();
-      const current = await this.users.findByIdForUpdate(spent.userId, manager);
+      const current = await this.users.findByIdForUpdate(manager, spent.userId);
       // The address changed since the link was sent: the link proves nothing about the new one.
       if (!current || current.email !== spent.email) throw invalidToken();
-      if (!current.emailVerified) await this.users.update(current.id, { emailVerified: true }, manager);
+      if (!current.emailVerified) await this.users.update(manager, current.id, { emailVerified: true });
       return { ...current, emailVerified: true };
     });
     await this.adminEmails.apply(user);
   }
 
   async resendVerification(principal: Principal): Promise<void> {
-    const user = await this.users.findById(principal.userId);
+    const user = await this.users.findById(undefined, principal.userId);
     if (!user) throw new DomainError('not_found', 'User not found');
     const { limit, windowSeconds } = ACCOUNT_MAIL_LIMITS.resendPerUser;
     await this.limiter.hit(`verify-resend:${user.id}`, limit, windowSeconds);
@@ -122,13 +122,13 @@ export class AccountService {
     const userId = await this.dataSource.transaction(async (manager) => {
       const spent = await this.tokens.spend(manager, hashAccountToken(token), 'reset_password');
       if (!spent) throw invalidToken();
-      const user = await this.users.findByIdForUpdate(spent.userId, manager);
+      const user = await this.users.findByIdForUpdate(manager, spent.userId);
       if (!user || user.email !== spent.email) throw invalidToken();
       // A weak password rolls the transaction back: the link still works for a better one.
       this.policy.assertStrong(newPassword, [user.email, user.handle, user.displayName]);
       const passwordHash = await this.passwords.hash(newPassword);
       // Opening the link proved the address too.
-      await this.users.update(user.id, { passwordHash, emailVerified: true }, manager);
+      await this.users.update(manager, user.id, { passwordHash, emailVerified: true });
       await this.tokens.spendAll(manager, user.id, 'reset_password');
       return user.id;
     });
@@ -137,7 +137,7 @@ export class AccountService {
 
   /** Keeps the caller's session, revokes every other one (and disconnects their sockets). */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.users.findById(principal.userId);
+    const user = await this.users.findById(undefined, principal.userId);
     const failures = `login:fail:${user?.email ?? principal.userId}`;
     await this.limiter.assertBelow(failures, this.config.LOGIN_ACCOUNT_RATE_LIMIT);
     const ok = await this.passwords.verify(user?.passwordHash, currentPassword);
@@ -148,7 +148,7 @@ export class AccountService {
     this.policy.assertStrong(newPassword, [user.email, user.handle, user.displayName]);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
-      await this.users.update(user.id, { passwordHash }, manager);
+      await this.users.update(manager, user.id, { passwordHash });
       await this.tokens.spendAll(manager, user.id, 'reset_password');
     });
     await this.sessions.revokeAllForUser(user.id, { except: principal.sessionId });

@@ -67,6 +67,7 @@ describe('AdminService', () => {
     expect(view.roles).toEqual(expect.arrayContaining(['user', 'moderator']));
     expect(t.mock(AuditService).record).toHaveBeenCalledTimes(1);
     expect(t.mock(AuditService).record).toHaveBeenCalledWith(
+      t.manager,
       expect.objectContaining({
         actorId: ADMIN,
         action: 'user.roles_changed',
@@ -74,7 +75,6 @@ describe('AdminService', () => {
         before: { roles: ['user'] },
         ip: admin.ip,
       }),
-      t.manager,
     );
     // Sessions are rewritten even without a change, so a retry repairs a Redis hiccup.
     const same = setup(user(TARGET, ['user', 'moderator']));

@@ -54,7 +54,7 @@ export class AdminService {
   async setRoles(actor: Actor, userId: string, requested: readonly Role[]): Promise<AdminUserDto> {
     const roles = normalizeRoles(requested);
     const user = await this.dataSource.transaction(async (manager) => {
-      const current = await this.users.findByIdForUpdate(userId, manager);
+      const current = await this.users.findByIdForUpdate(manager, userId);
       if (!current) throw notFound();
       // The identity provider's roles claim decides on every request: a change here would do nothing.
       if (current.oidcIssuer) {
@@ -69,18 +69,15 @@ export class AdminService {
       }
       const before = normalizeRoles(current.roles);
       if (before.join() !== roles.join()) {
-        await this.users.update(userId, { roles }, manager);
-        await this.audit.record(
-          {
-            actorId: actor.principal?.userId ?? null,
-            action: 'user.roles_changed',
-            targetId: userId,
-            before: { roles: before },
-            after: { roles },
-            ip: actor.ip,
-          },
-          manager,
-        );
+        await this.users.update(manager, userId, { roles });
+        await this.audit.record(manager, {
+          actorId: actor.principal?.userId ?? null,
+          action: 'user.roles_changed',
+          targetId: userId,
+          before: { roles: before },
+          after: { roles },
+          ip: actor.ip,
+        });
       }
       return { ...current, roles };
     });
@@ -97,7 +94,7 @@ export class AdminService {
   /** Suspends, revokes every session (disconnecting sockets) and refuses the user's OIDC tokens. */
   async setSuspended(actor: Actor, userId: string, suspended: boolean): Promise<AdminUserDto> {
     const user = await this.dataSource.transaction(async (manager) => {
-      const current = await this.users.findByIdForUpdate(userId, manager);
+      const current = await this.users.findByIdForUpdate(manager, userId);
       if (!current) throw notFound();
       if (suspended && actor.principal?.userId === userId) {
         throw new DomainError('conflict', 'You cannot suspend yourself', { reason: 'cannot_suspend_self' });
@@ -107,18 +104,15 @@ export class AdminService {
         throw new DomainError('forbidden', 'Only admins can suspend or unsuspend an admin');
       }
       if (current.suspended !== suspended) {
-        await this.users.update(userId, { suspended }, manager);
-        await this.audit.record(
-          {
-            actorId: actor.principal?.userId ?? null,
-            action: suspended ? 'user.suspended' : 'user.unsuspended',
-            targetId: userId,
-            before: { suspended: current.suspended },
-            after: { suspended },
-            ip: actor.ip,
-          },
-          manager,
-        );
+        await this.users.update(manager, userId, { suspended });
+        await this.audit.record(manager, {
+          actorId: actor.principal?.userId ?? null,
+          action: suspended ? 'user.suspended' : 'user.unsuspended',
+          targetId: userId,
+          before: { suspended: current.suspended },
+          after: { suspended },
+          ip: actor.ip,
+        });
         await this.outbox.publish(manager, suspended ? 'user.suspended' : 'user.unsuspended', { userId });
       }
       return { ...current, suspended } satisfies UserEntity;

@@ -11,7 +11,7 @@ export class AuditRepository {
     return (manager ?? this.dataSource.manager).getRepository(AuditEntryEntity);
   }
 
-  async append(entry: Omit<AuditEntryEntity, 'seq' | 'createdAt'>, manager?: EntityManager): Promise<void> {
+  async append(manager: EntityManager | undefined, entry: Omit<AuditEntryEntity, 'seq' | 'createdAt'>): Promise<void> {
     // jsonb columns: TypeORM's deep-partial type cannot express arbitrary JSON objects.
     await this.repo(manager).insert(entry as unknown as QueryDeepPartialEntity<AuditEntryEntity>);
   }

@@ -33,19 +33,16 @@ export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
   /** Pass the manager of the transaction that makes the change, so both commit or neither. */
-  record(input: AuditInput, manager?: EntityManager): Promise<void> {
-    return this.audit.append(
-      {
-        id: randomUUID(),
-        actorId: input.actorId,
-        action: input.action,
-        targetId: input.targetId,
-        before: input.before ?? null,
-        after: input.after ?? null,
-        ip: input.ip ?? null,
-      },
-      manager,
-    );
+  record(manager: EntityManager | undefined, input: AuditInput): Promise<void> {
+    return this.audit.append(manager, {
+      id: randomUUID(),
+      actorId: input.actorId,
+      action: input.action,
+      targetId: input.targetId,
+      before: input.before ?? null,
+      after: input.after ?? null,
+      ip: input.ip ?? null,
+    });
   }
 
   async list(limit: number, cursor?: string): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {

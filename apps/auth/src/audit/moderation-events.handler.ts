@@ -15,16 +15,13 @@ export class ModerationEventsHandler {
   @OnDomainEvent('post.moderated')
   async onPostModerated(event: DomainEvent<'post.moderated'>, manager: EntityManager): Promise<void> {
     const { postId, authorId, moderatorId, ip } = event.payload;
-    await this.audit.record(
-      {
-        actorId: moderatorId,
-        action: 'post.deleted',
-        targetId: postId,
-        before: { authorId },
-        after: { deleted: true },
-        ip: ip ?? null,
-      },
-      manager,
-    );
+    await this.audit.record(manager, {
+      actorId: moderatorId,
+      action: 'post.deleted',
+      targetId: postId,
+      before: { authorId },
+      after: { deleted: true },
+      ip: ip ?? null,
+    });
   }
 }

@@ -70,7 +70,7 @@ export class AuthService {
     try {
       // The user and its `user.registered` event commit together (profiles, feed and messaging build on it).
       await this.dataSource.transaction(async (manager) => {
-        await this.users.insert(user, manager);
+        await this.users.insert(manager, user);
         await this.outbox.publish(manager, 'user.registered', {
           userId: user.id,
           email: dto.email,
@@ -117,7 +117,7 @@ export class AuthService {
       });
     }
     if (outcome.status === 'invalid') throw new DomainError('unauthorized', 'Invalid or expired refresh token');
-    const user = await this.users.findById(outcome.session.userId);
+    const user = await this.users.findById(undefined, outcome.session.userId);
     if (!user || user.suspended) {
       await this.sessions.revoke(outcome.session.id);
       throw new DomainError('unauthorized', 'Invalid or expired refresh token');
@@ -130,7 +130,7 @@ export class AuthService {
   }
 
   async me(principal: Principal): Promise<MeDto> {
-    const user = await this.users.findById(principal.userId);
+    const user = await this.users.findById(undefined, principal.userId);
     if (!user) throw new DomainError('not_found', 'User not found');
     // The live session's roles: the same as the stored ones, or the provider's for OIDC users.
     return { ...authUserView(user, principal.roles), permissions: principal.permissions };

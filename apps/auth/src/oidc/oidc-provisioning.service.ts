@@ -21,7 +21,7 @@ export class OidcProvisioningService {
   async ensure(principal: Principal): Promise<void> {
     if (principal.kind !== 'oidc' || !principal.oidc || this.known.has(principal.userId)) return;
     const { issuer, subject, email } = principal.oidc;
-    const existing = await this.users.findById(principal.userId);
+    const existing = await this.users.findById(undefined, principal.userId);
     if (!existing) {
       const taken = email ? await this.users.findByEmail(email) : null;
       const now = new Date();
@@ -41,7 +41,7 @@ export class OidcProvisioningService {
         updatedAt: now,
       };
       await this.dataSource.transaction(async (manager) => {
-        if (!(await this.users.insertIfAbsent(user, manager))) return;
+        if (!(await this.users.insertIfAbsent(manager, user))) return;
         // No email from the provider: the event carries an empty one (the payload requires a string).
         await this.outbox.publish(manager, 'user.registered', {
           userId: user.id,

@@ -69,7 +69,7 @@ export class UserDirectorySync implements OnApplicationBootstrap, OnApplicationS
   @OnDomainEvent('profile.updated')
   async onProfileUpdated(event: DomainEvent<'profile.updated'>, manager: EntityManager): Promise<void> {
     const { userId, displayName } = event.payload;
-    const renamed = await this.users.rename(userId, displayName, manager);
+    const renamed = await this.users.rename(manager, userId, displayName);
     if (renamed) await this.put({ id: userId, handle: renamed.handle, displayName });
   }
 }

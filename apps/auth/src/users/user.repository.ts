@@ -16,12 +16,12 @@ export class UserRepository {
     return (manager ?? this.dataSource.manager).getRepository(UserEntity);
   }
 
-  findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+  findById(manager: EntityManager | undefined, id: string): Promise<UserEntity | null> {
     return this.repo(manager).findOneBy({ id });
   }
 
   /** Locks the row for the rest of the transaction, so concurrent admin changes serialize. */
-  findByIdForUpdate(id: string, manager: EntityManager): Promise<UserEntity | null> {
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<UserEntity | null> {
     return this.repo(manager).createQueryBuilder('u').setLock('pessimistic_write').where('u.id = :id', { id }).getOne();
   }
 
@@ -29,20 +29,20 @@ export class UserRepository {
     return this.repo().findOneBy({ email });
   }
 
-  async insert(user: UserEntity, manager?: EntityManager): Promise<void> {
+  async insert(manager: EntityManager | undefined, user: UserEntity): Promise<void> {
     await this.repo(manager).insert(user);
   }
 
   /** Inserts unless a user with this id exists already; true when inserted. */
-  async insertIfAbsent(user: UserEntity, manager?: EntityManager): Promise<boolean> {
+  async insertIfAbsent(manager: EntityManager | undefined, user: UserEntity): Promise<boolean> {
     const result = await this.repo(manager).createQueryBuilder().insert().values(user).orIgnore().execute();
     return (result.raw as unknown[]).length > 0;
   }
 
   async update(
+    manager: EntityManager | undefined,
     id: string,
     changes: Partial<Pick<UserEntity, 'roles' | 'suspended' | 'emailVerified' | 'passwordHash'>>,
-    manager?: EntityManager,
   ): Promise<void> {
     await this.repo(manager).update({ id }, { ...changes, updatedAt: new Date() });
   }
@@ -59,7 +59,7 @@ export class UserRepository {
   }
 
   /** The display name profiles owns, copied; the changed user, or null. */
-  async rename(id: string, displayName: string, manager: EntityManager): Promise<{ handle: string } | null> {
+  async rename(manager: EntityManager, id: string, displayName: string): Promise<{ handle: string } | null> {
     const result = await manager.query<[Array<{ handle: string }>, number]>(
       `UPDATE auth.users SET display_name = $2, updated_at = now()
        WHERE id = $1 AND display_name IS DISTINCT FROM $2 RETURNING handle`,
