@@ -76,6 +76,7 @@ export class TimelineService {
       const entries = await this.posts.timeline(undefined, viewerId, upper, need, graph);
       out.push(
         ...(await this.posts.load(
+          undefined,
           viewerId,
           entries.map((e) => e.id),
           'timeline',
@@ -154,6 +155,7 @@ export class TimelineService {
       }
       const candidates = dedupe([...cached.entries, ...merged]).filter((e) => !lower || !isBefore(e, lower));
       const rows = await this.posts.load(
+        undefined,
         viewerId,
         candidates.map((e) => e.id),
         'timeline',

@@ -14,7 +14,8 @@ import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
 import { MarkReadDto } from './dto/mark-read.dto';
 import { ListMessagesQueryDto } from './dto/list-messages-query.dto';
-import { MessageDto, MessagePageDto } from './dto/message.dto';
+import { MessageDto } from '../delivery/dto/message.dto';
+import { MessagePageDto } from './dto/message-page.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MessagesService } from './messages.service';
 
