@@ -1,3 +1,4 @@
 export { type AppSchemaOptions, dataSourceOptions, initializeAppDataSource } from './data-source.factory';
 export { DatabaseModule } from './database.module';
 export { createTextBoundsMigration, type TextBound } from './text-bounds.migration';
+export { isRetryableTransactionError, transactionWithRetry } from './transaction-retry';

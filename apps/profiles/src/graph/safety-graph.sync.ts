@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { transactionWithRetry } from '@plaza/database';
 import { type DomainEvent, OnDomainEvent } from '@plaza/events';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
@@ -55,7 +56,8 @@ export class SafetyGraphSync implements OnApplicationBootstrap, OnApplicationShu
    * pairs in event order and deadlock with concurrent graph writes.
    */
   async syncPair(a: string, b: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    // Only reads and an idempotent Redis write: safe to run again when chosen as a deadlock victim.
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await this.profiles.lockPair(manager, a, b);
       await this.graph.writePair(a, b, await this.edges.pairState(manager, a, b));
     });

@@ -142,8 +142,13 @@ export class ProfilesRepository {
     handle: string,
     displayName: string,
   ): Promise<boolean> {
+    // A complete profile is not touched at all: ON CONFLICT DO UPDATE would lock its row even when
+    // its WHERE refuses, and the event consumer's batch holds such locks in event order, which
+    // deadlocks with graph writes that lock pairs of profiles in id order.
     const rows = await manager.query<unknown[]>(
-      `INSERT INTO profiles.profiles AS p (user_id, handle, display_name) VALUES ($1, $2, $3)
+      `INSERT INTO profiles.profiles AS p (user_id, handle, display_name)
+       SELECT $1::uuid, $2::text, $3::text
+       WHERE NOT EXISTS (SELECT 1 FROM profiles.profiles c WHERE c.user_id = $1::uuid AND NOT c.provisional)
        ON CONFLICT (user_id) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
          provisional = false, updated_at = now()
        WHERE p.provisional
