@@ -273,6 +273,9 @@ async function main() {
     apps: ['auth', 'profiles', 'feed'],
     env: { EVENTS_STREAM_PREFIX: PREFIX, FEED_FANOUT_THRESHOLD: String(THRESHOLD) },
     nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  }).catch(async (err) => {
+    await dropDatabase(db.name); // no platform: nothing else holds it
+    throw err;
   });
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const redis = new Redis(REDIS_URL);

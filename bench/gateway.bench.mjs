@@ -255,7 +255,7 @@ async function main() {
   const { Redis } = require('ioredis');
   const dist = `${ROOT}dist/libs/`;
   const { SessionStore, AccessTokenService } = require(`${dist}session/src/index.js`);
-  const { RealtimePublisher } = require(`${dist}realtime/src/index.js`);
+  const { RealtimePublisher, SAFETY_READY_KEY } = require(`${dist}realtime/src/index.js`);
 
   const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? `postgres://postgres@${HOST}:5432/postgres`;
   assertLocal(adminUrl, 'BENCH_DATABASE_ADMIN_URL');
@@ -376,6 +376,15 @@ async function main() {
         if (process.env.BENCH_REDIS_URL) await deleteBenchKeys(r);
         r.disconnect();
       }
+    });
+    // What the profiles app writes after rebuilding the safety graph (no blocks among these users):
+    // without it the gateways fail closed (typing:start answers `internal`, replay `sync:required`).
+    const markedReady = [];
+    for (const r of Object.values(redis)) {
+      if ((await r.set(SAFETY_READY_KEY, String(Date.now()), 'NX')) === 'OK') markedReady.push(r);
+    }
+    cleanups.push(async () => {
+      for (const r of markedReady) await r.del(SAFETY_READY_KEY);
     });
 
     const dbName = `plaza_bench_gw_${process.pid}_${Date.now().toString(36)}`;

@@ -265,6 +265,9 @@ async function main() {
     redisUrl: REDIS_URL,
     apps: ['auth', 'profiles'],
     env: { EVENTS_STREAM_PREFIX: `bench:profiles:${process.pid}` },
+  }).catch(async (err) => {
+    await dropDatabase(db.name); // no platform: nothing else holds it
+    throw err;
   });
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const bare = await bareServer(db.url);

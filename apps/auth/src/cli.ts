@@ -19,8 +19,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfigOrExit();
+  // Errors only: the app's start-up warnings (no SMTP_URL, reCAPTCHA off) concern the server, not this command.
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { background: false }), {
-    logger: ['error', 'warn'],
+    logger: ['error'],
   });
   try {
     const user = await app.get(AdminService).grantRoleByEmail(email, role);

@@ -17,9 +17,11 @@ export function ApiCreatedOrOk(
 }
 
 /**
- * Answers a create-or-return operation: 201 when `created`, else 200, with `body` either way.
- * The handler takes `@Res() reply: FastifyReply` and returns nothing.
+ * The status of a create-or-return answer: 201 when `created`, else 200. Gives `body` back for the
+ * handler to return; the handler takes `@Res({ passthrough: true }) reply: FastifyReply`, so Nest
+ * still sends the body (interceptors and serialisation apply).
  */
-export async function sendCreatedOrOk(reply: FastifyReply, created: boolean, body: unknown): Promise<void> {
-  await reply.status(created ? HttpStatus.CREATED : HttpStatus.OK).send(body);
+export function createdOrOk<T>(reply: FastifyReply, created: boolean, body: T): T {
+  void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+  return body;
 }

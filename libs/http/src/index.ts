@@ -7,7 +7,7 @@ export {
   type DomainErrorOptions,
   domainCodeForStatus,
 } from './domain-error';
-export { ApiCreatedOrOk, sendCreatedOrOk } from './created-or-ok.reply';
+export { ApiCreatedOrOk, createdOrOk } from './created-or-ok.reply';
 export { errorBody, type ErrorBody } from './error-body';
 export { DomainAppModule } from './domain-app.module';
 export { HealthModule } from './health.module';

@@ -23,7 +23,7 @@ import {
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
-import { ApiCreatedOrOk, PageQueryDto, sendCreatedOrOk } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/http';
 import { ConversationsService } from './conversations.service';
 import { AddMembersDto } from './dto/add-members.dto';
 import { ConversationDto, ConversationPageDto } from './dto/conversation.dto';
@@ -50,10 +50,10 @@ export class ConversationsController {
   async create(
     @CurrentUser() caller: Principal,
     @Body() dto: CreateConversationDto,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ConversationDto> {
     const { conversation, created } = await this.conversations.create(caller, dto);
-    await sendCreatedOrOk(reply, created, conversation);
+    return createdOrOk(reply, created, conversation);
   }
 
   @Get()

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
-import { ApiCreatedOrOk, sendCreatedOrOk } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk } from '@plaza/http';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
 import { MarkReadDto } from './dto/mark-read.dto';
@@ -57,10 +57,10 @@ export class MessagesController {
     @CurrentUser() caller: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: SendMessageDto,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MessageDto> {
     const { message, created } = await this.messages.send(caller, id, dto);
-    await sendCreatedOrOk(reply, created, message);
+    return createdOrOk(reply, created, message);
   }
 
   @Post(':id/read')

@@ -15,7 +15,6 @@ import {
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
-  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -25,7 +24,7 @@ import {
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
-import { PageQueryDto } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/http';
 import { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
 import { ConnectionsService } from './connections.service';
@@ -47,10 +46,9 @@ export class ConnectionsController {
   @ApiOperation({
     summary: 'Ask a user to connect; if they already asked you, their request is accepted instead (200)',
   })
-  @ApiCreatedResponse({ type: ConnectionRequestDto, description: 'A new pending request' })
-  @ApiOkResponse({
-    type: ConnectionRequestDto,
-    description: 'They had asked you: their request, now accepted; you are connected',
+  @ApiCreatedOrOk(ConnectionRequestDto, {
+    created: 'A new pending request',
+    existing: 'They had asked you: their request, now accepted; you are connected',
   })
   @ApiBadRequestResponse({ description: 'Invalid userId, or yourself' })
   @ApiNotFoundResponse({ description: 'No such user (or they blocked you)' })
@@ -61,8 +59,7 @@ export class ConnectionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConnectionRequestDto> {
     const outcome = await this.connections.request(user, body.userId);
-    void reply.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
-    return outcome.request;
+    return createdOrOk(reply, outcome.created, outcome.request);
   }
 
   @Get('requests')

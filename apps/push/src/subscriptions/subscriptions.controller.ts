@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
-import { ApiCreatedOrOk, sendCreatedOrOk } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk } from '@plaza/http';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
@@ -62,10 +62,10 @@ export class SubscriptionsController {
   async create(
     @CurrentUser() caller: Principal,
     @Body() dto: CreateSubscriptionDto,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SubscriptionDto> {
     const { dto: view, created } = await this.subscriptions.subscribe(caller, dto);
-    await sendCreatedOrOk(reply, created, view);
+    return createdOrOk(reply, created, view);
   }
 
   @Get('subscriptions')
