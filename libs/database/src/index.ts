@@ -1,2 +1,3 @@
 export { type AppSchemaOptions, dataSourceOptions, initializeAppDataSource } from './data-source.factory';
 export { DatabaseModule } from './database.module';
+export { countSqlStatements, type SqlStatementTally, StatementCountingLogger } from './sql-statement.scope';

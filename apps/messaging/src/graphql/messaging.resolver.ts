@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   connectionOf,
+  foundEntity,
   graphqlError,
   isNotFound,
   pageSize,
@@ -66,7 +67,8 @@ export class MessagingResolver {
           (await this.presence(ctx, user.id)).lastSeenAt,
       },
       Conversation: {
-        __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => this.loadConversation(ctx, ref.id),
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
+          foundEntity(await this.loadConversation(ctx, uuidArg(ref.id, 'id')), 'Conversation'),
         members: (conversation: ConversationDto) => conversation.members.map((m) => ({ __typename: 'User', id: m.id })),
         messages: async (
           conversation: ConversationDto,
@@ -84,6 +86,16 @@ export class MessagingResolver {
         },
       },
       Message: {
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+          const caller = await ctx.principal();
+          const message = await ctx
+            .loader<string, MessageDto | null>('message', async (ids) => {
+              const found = await this.messages.byIds(caller, ids);
+              return ids.map((id) => found.get(id) ?? null);
+            })
+            .load(uuidArg(ref.id, 'id'));
+          return foundEntity(message, 'Message');
+        },
         sender: (message: MessageDto) => ({ __typename: 'User', id: message.senderId }),
       },
     };
