@@ -162,7 +162,7 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
     });
   });
 
-  describe('Comment, Notification and Message are entities other subgraphs can reference', () => {
+  describe('Comment, Notification, Message and Conversation are entities other subgraphs can reference', () => {
     let labs: Server | undefined;
     let registry: SchemaRegistry;
     let redis: Redis;
@@ -173,8 +173,9 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
      */
     const LABS_SDL = `
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-      type Query { pins(comments: [ID!]!, notifications: [ID!]!, messages: [ID!]!): Pins! }
-      type Pins { comments: [Comment]! notifications: [Notification]! messages: [Message]! }
+      type Query { pins(comments: [ID!]!, notifications: [ID!]!, messages: [ID!]!, conversations: [ID!]!): Pins! }
+      type Pins { comments: [Comment]! notifications: [Notification]! messages: [Message]! conversations: [Conversation]! }
+      type Conversation @key(fields: "id", resolvable: false) { id: ID! }
       type Comment @key(fields: "id", resolvable: false) { id: ID! }
       type Notification @key(fields: "id", resolvable: false) { id: ID! }
       type Message @key(fields: "id", resolvable: false) { id: ID! }`;
@@ -187,10 +188,11 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
           typeDefs: LABS_SDL,
           resolvers: {
             Query: {
-              pins: (_: unknown, a: { comments: string[]; notifications: string[]; messages: string[] }) => ({
+              pins: (_: unknown, a: Record<'comments' | 'notifications' | 'messages' | 'conversations', string[]>) => ({
                 comments: refs(a.comments),
                 notifications: refs(a.notifications),
                 messages: refs(a.messages),
+                conversations: refs(a.conversations),
               }),
             },
           },
@@ -256,7 +258,8 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
       const withBob = await openConversation(js, alice, [bob.id]);
       const fromBob = await sendAs(bob, withBob, 'hello alice');
       const fromAlice = await sendAs(alice, withBob, 'hello bob');
-      const notForAlice = await sendAs(carol, await openConversation(js, bob, [carol.id]), 'bob and carol only');
+      const bobAndCarol = await openConversation(js, bob, [carol.id]);
+      const notForAlice = await sendAs(carol, bobAndCarol, 'bob and carol only');
       const notifications = await waitFor(
         async () => {
           const edges = (await gql(js, '{ notifications(first: 10) { edges { node { id type } } } }', {}, alice.token))
@@ -276,14 +279,17 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
         )
       ).toString();
 
-      const query = `query($c: [ID!]!, $n: [ID!]!, $m: [ID!]!) { pins(comments: $c, notifications: $n, messages: $m) {
-        comments { id text post { id } author { handle displayName } }
-        notifications { id type actor { handle displayName } }
-        messages { id text seq sender { handle displayName } } } }`;
+      const query = `query($c: [ID!]!, $n: [ID!]!, $m: [ID!]!, $v: [ID!]!) {
+        pins(comments: $c, notifications: $n, messages: $m, conversations: $v) {
+          comments { id text post { id } author { handle displayName } }
+          notifications { id type actor { handle displayName } }
+          messages { id text seq sender { handle displayName } }
+          conversations { id type members { handle } lastMessage { seq } } } }`;
       const variables = {
         c: [byBob, byCarol, byDave],
         n: [...notifications, bobsOwn],
         m: [fromBob, fromAlice, notForAlice],
+        v: [withBob, bobAndCarol],
       };
       const planners: [ApiClient, number][] = [
         [js, 2],
@@ -302,10 +308,17 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
           // Each one alice may not see is null, with NOT_FOUND (REST's 404), and no detail.
           expect(res.status).toBe(200);
           const errorCodes = (res.errors ?? []).map((e) => e.extensions?.code);
-          if (gateway === rust) expect(errorCodes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
-          // The JavaScript runtime joins feed's two refusals into one NOT_FOUND and then reports
-          // the other null as a non-null violation (INTERNAL_SERVER_ERROR, without detail).
-          else expect(errorCodes.sort()).toEqual(['INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'NOT_FOUND']);
+          if (gateway === rust) expect(errorCodes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+          // The JavaScript runtime joins the refusals of one subgraph's batch into one NOT_FOUND
+          // (feed's two, messaging's two) and reports the batch's other null as a non-null
+          // violation (INTERNAL_SERVER_ERROR, without detail).
+          else
+            expect(errorCodes.sort()).toEqual([
+              'INTERNAL_SERVER_ERROR',
+              'INTERNAL_SERVER_ERROR',
+              'NOT_FOUND',
+              'NOT_FOUND',
+            ]);
           expect(JSON.stringify(res.errors)).not.toMatch(/stack|\.js|SELECT|non-null/);
           const { pins } = res.data;
           expect(pins.comments).toEqual([
@@ -341,13 +354,23 @@ describe('GraphQL on a platform of its own: batching, entities, planners, intros
             },
             null, // a conversation alice is not in
           ]);
+          expect(pins.conversations).toEqual([
+            {
+              id: withBob,
+              type: 'direct',
+              members: expect.arrayContaining([{ handle: alice.handle }, { handle: bob.handle }]),
+              lastMessage: { seq: 2 },
+            },
+            null, // not alice's
+          ]);
         });
         expect(ready.status).toBe(200);
-        // One `_entities` call to feed (comments and notifications together), one to messaging,
+        // One `_entities` call to feed (comments and notifications together), one to messaging
+        // (messages and conversations),
         // then every author, actor and sender from profiles in one batch (the JavaScript planner
         // sends the users found by feed and by messaging as two).
         expect(cost.feed).toEqual({ calls: 1, sql: 3 });
-        expect(cost.messaging).toEqual({ calls: 1, sql: 1 });
+        expect(cost.messaging).toEqual({ calls: 1, sql: 3 }); // messages, conversations, member names
         expect(cost.profiles.calls).toBe(profileCalls);
         expect(cost.auth.calls).toBe(0);
       }

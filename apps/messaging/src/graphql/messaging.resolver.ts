@@ -3,7 +3,6 @@ import {
   connectionOf,
   foundEntity,
   graphqlError,
-  isNotFound,
   pageSize,
   type SubgraphContext,
   type SubgraphResolvers,
@@ -109,20 +108,14 @@ export class MessagingResolver {
       .load(userId);
   }
 
-  /** A conversation of the caller by id, once per request; null when not a member. */
+  /** Conversations of the caller by id, all of one request in one batch; null when not a member. */
   private async loadConversation(ctx: SubgraphContext, id: string): Promise<ConversationDto | null> {
     const caller = await ctx.principal();
     return ctx
-      .loader<string, ConversationDto | null>('conversation', (ids) =>
-        Promise.all(
-          ids.map((conversationId) =>
-            this.conversations.get(caller, conversationId).catch((err: unknown) => {
-              if (isNotFound(err)) return null;
-              throw err;
-            }),
-          ),
-        ),
-      )
+      .loader<string, ConversationDto | null>('conversation', async (ids) => {
+        const found = await this.conversations.getMany(caller, ids);
+        return ids.map((conversationId) => found.get(conversationId) ?? null);
+      })
       .load(id);
   }
 }
