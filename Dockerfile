@@ -1,6 +1,7 @@
 # One image for every Plaza app; the command picks the app (see docker-compose.yml).
-# Node 22 LTS: the version the dependencies declare (nestjs-pino and others want Node >= 22).
-FROM node:22-bookworm-slim AS build
+# Node 24 LTS (maintained until April 2028): package.json `engines` is >= 22.15, the highest floor
+# the dependencies declare (README, Node).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +13,7 @@ COPY libs libs
 # production points DATABASE_URL at a real PostgreSQL).
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production BIND_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules

@@ -5,15 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { createDatabase, dropDatabase, sleep } from './boot.mjs';
 
 const require = createRequire(import.meta.url);
 const dist = new URL('../dist/libs/', import.meta.url).pathname;
-const { Client } = require('pg');
 const events = require(`${dist}events/src/index.js`);
 const { dataSourceOptions, initializeAppDataSource } = require(`${dist}database/src/index.js`);
 const { createRedisClient, closeRedis } = require(`${dist}redis/src/index.js`);
 
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const SATURATION_EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const PACED_EVENTS = 1000;
@@ -21,7 +20,6 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const PUBLISHERS = 8;
 const PREFIX = `bench:events:${process.pid}`;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 function summary(latencies) {
   const s = [...latencies].sort((a, b) => a - b);
@@ -48,24 +46,6 @@ async function until(count, n, timeoutMs = 120_000) {
     if (Date.now() > deadline) throw new Error(`timed out at ${count()}/${n}`);
     await sleep(2);
   }
-}
-
-async function createDatabase() {
-  const name = `plaza_bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-async function dropDatabase(name) {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +220,7 @@ async function product(apps, schema, label, { n, rate, concurrency, backlog = fa
 }
 
 async function main() {
-  const db = await createDatabase();
+  const db = await createDatabase('events');
   const schema = 'bench';
   const dataSource = await initializeAppDataSource(
     dataSourceOptions(db.url, 10, {

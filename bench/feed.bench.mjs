@@ -3,22 +3,21 @@
 // 10,000 followers, into every follower's cached timeline and to every online follower's socket.
 // Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates and drops its own database.
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_USERS (seeded users), BENCH_REQUESTS (per run),
-// BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS.
-import { spawn } from 'node:child_process';
+// BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS,
+// BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway and apps).
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { load, summary } from './stats.mjs';
+import { createDatabase, dropDatabase, sleep, startPlatform } from './boot.mjs';
 
 const require = createRequire(import.meta.url);
-const root = new URL('../', import.meta.url).pathname;
-const { Client, Pool } = require('pg');
+const { Pool } = require('pg');
 const Fastify = require('fastify');
 const Redis = require('ioredis');
 const { io } = require('socket.io-client');
 
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -31,37 +30,6 @@ const POSTS_EACH_SIDE = 1000;
 const VIEWER_FOLLOWS = 200;
 const FOLLOWS_PER_USER = 40;
 const PREFIX = `bench:feed:${process.pid}`;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-function summary(latencies, seconds) {
-  const s = [...latencies].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    p50: +pct(s, 50).toFixed(2),
-    p99: +pct(s, 99).toFixed(2),
-    max: +s[s.length - 1].toFixed(2),
-    ...(seconds ? { perSecond: Math.round(s.length / seconds) } : {}),
-  };
-}
-
-/** Closed loop: `concurrency` workers issue `n` calls in total. */
-async function load(n, concurrency, call) {
-  const latencies = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        const t0 = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return summary(latencies, (performance.now() - start) / 1000);
-}
 
 /** Open loop at a fixed rate: latency as a client sees it when the server is not saturated. */
 async function paced(n, perSecond, call) {
@@ -97,102 +65,6 @@ async function request(method, url, token, body) {
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
-}
-
-async function createDatabase() {
-  const name = `plaza_bench_feed_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-async function dropDatabase(name) {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** auth, profiles, feed and one gateway from dist/, as `npm start` runs them. */
-async function startPlatform(databaseUrl) {
-  const ports = {
-    auth: await freePort(),
-    profiles: await freePort(),
-    feed: await freePort(),
-    messaging: await freePort(),
-    gateway: await freePort(),
-  };
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    AUTH_PORT: String(ports.auth),
-    PROFILES_PORT: String(ports.profiles),
-    FEED_PORT: String(ports.feed),
-    MESSAGING_PORT: String(ports.messaging),
-    GATEWAY_PORT: String(ports.gateway),
-    EVENTS_STREAM_PREFIX: PREFIX,
-    FEED_FANOUT_THRESHOLD: String(THRESHOLD),
-    REGISTER_RATE_LIMIT: '1000000',
-    API_RATE_LIMIT: '100000000',
-  };
-  const children = [];
-  const start = async (app) => {
-    const output = [];
-    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (c) => output.push(c.toString()));
-    child.stderr.on('data', (c) => output.push(c.toString()));
-    children.push(child);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${app} exited: ${output.join('').slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`${app} not ready: ${output.join('').slice(-2000)}`);
-      const ok = await fetch(`http://127.0.0.1:${ports[app]}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return;
-      await sleep(100);
-    }
-  };
-  try {
-    await Promise.all([start('auth'), start('profiles'), start('feed')]);
-    await start('gateway');
-  } catch (err) {
-    children.forEach((c) => c.kill('SIGKILL'));
-    throw err;
-  }
-  return {
-    gateway: `http://127.0.0.1:${ports.gateway}`,
-    stop: () =>
-      Promise.all(
-        children.map((c) =>
-          c.exitCode !== null ? undefined : new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))),
-        ),
-      ),
-  };
 }
 
 async function register(gateway, tag) {
@@ -295,6 +167,21 @@ async function seed(pool, { viewerId, fanoutAuthorId, onlineIds }) {
   return { seconds: +((performance.now() - t0) / 1000).toFixed(1), ...counts };
 }
 
+/**
+ * The follows, as profiles would have written them into the safety graph (`sg:u:<id>:following`,
+ * read by feed on every request) when they were made.
+ */
+async function seedSafetyGraph(pool, redis) {
+  const { rows } = await pool.query(
+    `SELECT follower_id, array_agg(followee_id) AS followees FROM feed.follows WHERE active GROUP BY follower_id`,
+  );
+  for (let i = 0; i < rows.length; i += 500) {
+    const p = redis.pipeline();
+    for (const r of rows.slice(i, i + 500)) p.sadd(`sg:u:${r.follower_id}:following`, ...r.followees);
+    await p.exec();
+  }
+}
+
 /** Bare reference: one Fastify route, one pg query returning the same 20 posts by id; no auth, no gateway. */
 async function bareServer(databaseUrl, ids) {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
@@ -378,8 +265,15 @@ async function fanOut(gateway, redis, author, followerIds, sockets) {
 
 async function main() {
   const startLoad = +loadavg()[0].toFixed(1);
-  const db = await createDatabase();
-  const platform = await startPlatform(db.url);
+  const db = await createDatabase('feed');
+  // auth, profiles and feed behind one gateway, as `npm start` runs them.
+  const platform = await startPlatform({
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    apps: ['auth', 'profiles', 'feed'],
+    env: { EVENTS_STREAM_PREFIX: PREFIX, FEED_FANOUT_THRESHOLD: String(THRESHOLD) },
+    nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  });
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const redis = new Redis(REDIS_URL);
   const sockets = [];
@@ -401,6 +295,7 @@ async function main() {
       fanoutAuthorId: author.id,
       onlineIds: online.map((u) => u.id),
     });
+    await seedSafetyGraph(pool, redis);
 
     const feedUrl = `${gateway}/api/feed?limit=20`;
     const first = await request('GET', feedUrl, viewer.token);
@@ -455,7 +350,7 @@ async function main() {
     await bare?.close();
     await pool.end();
     await platform.stop();
-    const keys = await redis.keys('tl:*');
+    const keys = [...(await redis.keys('tl:*')), ...(await redis.keys('sg:u:*'))];
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
     await redis.quit();
     if (process.env.BENCH_KEEP_DATABASE) console.error(`kept database ${db.url}`);

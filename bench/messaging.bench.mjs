@@ -30,9 +30,9 @@ import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { exited, freePort, rpc, waitFor } from './boot.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -725,69 +725,8 @@ function pct(sorted, p) {
   return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2);
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(check, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-}
-
 function stopChild(child) {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-}
-
-function exited(child, timeoutMs) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-/** A tiny request/response layer over a child's IPC channel. */
-function rpc(child) {
-  let seq = 0;
-  const waiting = new Map();
-  child.on('message', (msg) => {
-    const w = waiting.get(msg.id);
-    if (!w) return;
-    waiting.delete(msg.id);
-    if (msg.ok) w.resolve(msg);
-    else w.reject(new Error(msg.error));
-  });
-  child.on('exit', (code) => {
-    for (const w of waiting.values()) w.reject(new Error(`load generator exited ${code}`));
-    waiting.clear();
-  });
-  return {
-    call(msg) {
-      const id = ++seq;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        child.send({ ...msg, id });
-      });
-    },
-  };
 }
 
 /** CPU time (user + system) of a process, in ms. */

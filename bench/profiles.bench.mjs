@@ -5,19 +5,17 @@
 // Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates and drops its own database.
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_PROFILES (seeded profiles), BENCH_REQUESTS (per run),
 // BENCH_CONCURRENCY (requests in flight), BENCH_KEEP_DATABASE=1 (keep the seeded database for EXPLAIN).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { load } from './stats.mjs';
+import { createDatabase, dropDatabase, startPlatform } from './boot.mjs';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
-const { Client, Pool } = require('pg');
+const { Pool } = require('pg');
 const Fastify = require('fastify');
 
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -141,136 +139,11 @@ const SKILLS = [
   'Scrum',
 ];
 
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-function summary(latencies, seconds) {
-  const s = [...latencies].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    p50: +pct(s, 50).toFixed(2),
-    p99: +pct(s, 99).toFixed(2),
-    max: +s[s.length - 1].toFixed(2),
-    perSecond: Math.round(s.length / seconds),
-  };
-}
-
-/** Closed loop: `concurrency` workers issue `n` calls in total; every call must succeed. */
-async function load(n, concurrency, call) {
-  const latencies = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        const t0 = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return summary(latencies, (performance.now() - start) / 1000);
-}
-
 async function getOk(url, token) {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   const body = await res.text();
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${body.slice(0, 300)}`);
   return body;
-}
-
-async function createDatabase() {
-  const name = `plaza_bench_profiles_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-async function dropDatabase(name) {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** auth, profiles and one gateway from dist/, as `npm start` runs them. */
-async function startPlatform(databaseUrl) {
-  const ports = {
-    auth: await freePort(),
-    profiles: await freePort(),
-    feed: await freePort(),
-    messaging: await freePort(),
-    gateway: await freePort(),
-  };
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    AUTH_PORT: String(ports.auth),
-    PROFILES_PORT: String(ports.profiles),
-    FEED_PORT: String(ports.feed),
-    MESSAGING_PORT: String(ports.messaging),
-    GATEWAY_PORT: String(ports.gateway),
-    EVENTS_STREAM_PREFIX: `bench:profiles:${process.pid}`,
-    REGISTER_RATE_LIMIT: '1000000',
-    API_RATE_LIMIT: '100000000',
-  };
-  const children = [];
-  const start = async (app) => {
-    const output = [];
-    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (c) => output.push(c.toString()));
-    child.stderr.on('data', (c) => output.push(c.toString()));
-    children.push(child);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${app} exited: ${output.join('').slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`${app} not ready: ${output.join('').slice(-2000)}`);
-      const ok = await fetch(`http://127.0.0.1:${ports[app]}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  try {
-    await Promise.all([start('auth'), start('profiles')]);
-    await start('gateway');
-  } catch (err) {
-    children.forEach((c) => c.kill('SIGKILL'));
-    throw err;
-  }
-  return {
-    gateway: `http://127.0.0.1:${ports.gateway}`,
-    stop: () =>
-      Promise.all(
-        children.map((c) =>
-          c.exitCode !== null ? undefined : new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))),
-        ),
-      ),
-  };
 }
 
 async function registerViewer(gateway) {
@@ -385,8 +258,14 @@ const SEARCHES = {
 
 async function main() {
   const startLoad = +loadavg()[0].toFixed(1);
-  const db = await createDatabase();
-  const platform = await startPlatform(db.url);
+  const db = await createDatabase('profiles');
+  // auth and profiles behind one gateway, as `npm start` runs them.
+  const platform = await startPlatform({
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    apps: ['auth', 'profiles'],
+    env: { EVENTS_STREAM_PREFIX: `bench:profiles:${process.pid}` },
+  });
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const bare = await bareServer(db.url);
   const results = {

@@ -3,48 +3,27 @@
 // VAPID, undici, same concurrency) in the same run.
 // Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates and drops its own database.
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_PUSHES (default 2000).
-import { spawn } from 'node:child_process';
 import { createECDH, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { createDatabase, dropDatabase, freePort, sleep, startApp, stopChild } from './boot.mjs';
 
 const require = createRequire(import.meta.url);
-const dist = new URL('../dist/', import.meta.url).pathname;
 const { Client } = require('pg');
 const webpush = require('web-push');
 const { Agent, request } = require('undici');
 
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 2000);
 const CONCURRENCY = 32;
 const ANSWER_MS = 50;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const cpuMs = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
 };
-
-async function createDatabase() {
-  const name = `plaza_bench_push_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
-
-async function dropDatabase(name) {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-}
 
 /** A push service answering 201 after ANSWER_MS; counts what it got. */
 async function fakePushService() {
@@ -77,25 +56,14 @@ function browserKeys() {
   return { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') };
 }
 
-async function waitReady(url, child, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('push app exited');
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await sleep(200);
-  }
-  throw new Error('push app not ready');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Product: deliveries queued in the push app's table, sent by its dispatcher.
 async function product(db, fake, vapid) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [`${dist}apps/push/src/main.js`], {
+  const port = await freePort();
+  const child = await startApp('push', {
+    port,
+    inherit: true,
+    timeoutMs: 180_000,
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -103,6 +71,7 @@ async function product(db, fake, vapid) {
       DATABASE_URL: db.url,
       REDIS_URL,
       JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+      INTERNAL_TOKEN: randomBytes(32).toString('hex'),
       PUSH_PORT: String(port),
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
@@ -110,10 +79,8 @@ async function product(db, fake, vapid) {
       PUSH_CONCURRENCY: String(CONCURRENCY),
       EVENTS_STREAM_PREFIX: `bench:push:${process.pid}`,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
-    await waitReady(`http://127.0.0.1:${port}`, child);
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     // Offline users (no presence in Redis), one subscription each, one due push each.
@@ -144,8 +111,7 @@ async function product(db, fake, vapid) {
     await pg.end();
     return { rate: PUSHES / seconds, seconds, cpuPerPush: cpu / PUSHES };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopChild(child);
   }
 }
 
@@ -190,7 +156,7 @@ async function bare(fake, vapid) {
   return { rate: PUSHES / seconds, seconds, cpuPerPush: (cpu.user + cpu.system) / 1000 / PUSHES };
 }
 
-const db = await createDatabase();
+const db = await createDatabase('push');
 const fake = await fakePushService();
 const vapid = vapidKeys();
 try {

@@ -5,11 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { watch } from 'node:fs';
 import { join } from 'node:path';
 import { buildIsCurrent } from './build-state.mjs';
-import { ROOT } from './lib.mjs';
+import { checkNodeVersion, ROOT } from './lib.mjs';
 
 const log = (msg) => process.stdout.write(`[plaza dev] ${msg}\n`);
 const build = () => spawnSync('bash', ['scripts/build.sh'], { cwd: ROOT, stdio: 'inherit' }).status === 0;
 
+checkNodeVersion({ warn: true });
 if (!buildIsCurrent() && !build()) process.exit(1);
 const platform = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], { cwd: ROOT, stdio: 'inherit' });
 platform.on('exit', (code) => process.exit(code ?? 0));

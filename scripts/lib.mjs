@@ -106,6 +106,36 @@ export async function waitHttpOk(url, timeoutMs, child) {
   return false;
 }
 
+/**
+ * The oldest Node that still runs Plaza: 20.19 loads the ESM-only NestJS packages from our
+ * CommonJS build with `require`. What Plaza supports is package.json `engines` (README, Node).
+ */
+export const NODE_RUNS_FROM = '20.19.0';
+
+const versionBelow = (a, b) => {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  const i = x.findIndex((n, k) => n !== (y[k] ?? 0));
+  return i !== -1 && x[i] < (y[i] ?? 0);
+};
+
+/**
+ * Refuses a Node older than NODE_RUNS_FROM (exit 1); with `warn`, says once that a Node below the
+ * supported floor (`engines`, e.g. `>=22.15`) runs but is not supported.
+ */
+export function checkNodeVersion({ warn }) {
+  const floor = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node.replace(/^>=\s*/, '');
+  const current = process.versions.node;
+  if (versionBelow(current, NODE_RUNS_FROM)) {
+    process.stderr.write(`[plaza] Node ${current} cannot run Plaza: use Node ${floor} or newer (22 or 24 LTS).\n`);
+    process.exit(1);
+  }
+  if (warn && versionBelow(current, floor)) {
+    process.stderr.write(
+      `[plaza] Node ${current} is below the supported ${floor} (package.json engines; Node 20 reached end of life on 2026-04-30): it runs, but move to Node 22 or 24 LTS.\n`,
+    );
+  }
+}
+
 /** Runs an app; `piped` leaves its stdout/stderr to the caller (pretty logs), else they are ours. */
 export function runNode(file, env, name, piped = false) {
   const output = piped ? 'pipe' : 'inherit';

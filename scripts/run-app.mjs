@@ -2,8 +2,18 @@
 // (a generated JWT secret per data directory, .env), against DATABASE_URL (or the embedded
 // PostgreSQL of a running `npm start`) and REDIS_URL.
 import { spawn } from 'node:child_process';
-import { appMain, databaseUrl, devInternalToken, devJwtSecret, devVapidKeys, loadEnv, ROOT } from './lib.mjs';
+import {
+  appMain,
+  checkNodeVersion,
+  databaseUrl,
+  devInternalToken,
+  devJwtSecret,
+  devVapidKeys,
+  loadEnv,
+  ROOT,
+} from './lib.mjs';
 
+checkNodeVersion({ warn: false });
 const [app, ...args] = process.argv.slice(2);
 const env = loadEnv();
 if (!env.JWT_SECRET && env.NODE_ENV !== 'production') env.JWT_SECRET = devJwtSecret();

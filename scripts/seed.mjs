@@ -103,16 +103,18 @@ async function retry(what, fn, tries = 40) {
   }
 }
 
+/**
+ * Signs a demo person in, registering them first when they do not exist yet. Sign-in comes first
+ * so that running the seed again spends no registration (REGISTER_RATE_LIMIT, 20 per hour per IP).
+ */
 async function signIn([handle, displayName]) {
   const email = `${handle}@demo.plaza.test`;
-  const registered = await call('POST', '/api/auth/register', {
-    body: { email, password: DEMO_PASSWORD, handle, displayName },
-    ok: [201, 409],
-  });
+  const login = await call('POST', '/api/auth/login', { body: { email, password: DEMO_PASSWORD }, ok: [200, 401] });
   const auth =
-    registered.status === 201
-      ? registered.body
-      : (await call('POST', '/api/auth/login', { body: { email, password: DEMO_PASSWORD } })).body;
+    login.status === 200
+      ? login.body
+      : (await call('POST', '/api/auth/register', { body: { email, password: DEMO_PASSWORD, handle, displayName } }))
+          .body;
   return { handle, email, id: auth.user.id, token: auth.accessToken };
 }
 

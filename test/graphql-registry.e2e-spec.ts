@@ -7,8 +7,6 @@ import {
   type Platform,
   registerMember,
   startPlatform,
-  startRedisServer,
-  type RedisServer,
   waitFor,
 } from '@plaza/testing';
 import { createYoga } from 'graphql-yoga';
@@ -22,7 +20,6 @@ import { codes, gql } from './graphql.helpers';
  */
 describe('GraphQL schema registry: subgraphs deployed alone, gateways swap live', () => {
   let platform: Platform;
-  let privateRedis: RedisServer | undefined;
   let registry: SchemaRegistry;
   let redis: Redis;
   let labs: Server | undefined;
@@ -46,11 +43,10 @@ describe('GraphQL schema registry: subgraphs deployed alone, gateways swap live'
   beforeAll(async () => {
     // A Redis of its own: API_RATE_LIMIT counts anonymous calls per IP, and every suite of the run
     // calls from 127.0.0.1 — on the shared Redis their registrations would spend these 30.
-    privateRedis = await startRedisServer();
     platform = await startPlatform({
       apps: ['auth', 'profiles'],
       gateways: 2,
-      redisUrl: privateRedis.url,
+      ownRedis: true,
       env: { API_RATE_LIMIT: '30' },
     });
     redis = new Redis(platform.env.REDIS_URL);
@@ -68,7 +64,6 @@ describe('GraphQL schema registry: subgraphs deployed alone, gateways swap live'
     await registry?.close();
     redis?.disconnect();
     await platform?.stop();
-    await privateRedis?.stop();
   });
 
   const query = (gateway: string, fields: string) =>

@@ -10,7 +10,6 @@ import {
   type RedisServer,
   registerMember,
   startPlatform,
-  startRedisServer,
   type Member,
 } from '@plaza/testing';
 import { Client } from 'pg';
@@ -115,8 +114,6 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   try {
     const databaseUrl = await createTestDatabase('plaza_resilience');
     cleanups.push(() => dropTestDatabase(databaseUrl));
-    const redis = await startRedisServer();
-    cleanups.push(() => redis.stop());
     let pg: PgProxy | undefined;
     if (options.pgProxy) {
       pg = await PgProxy.start(databaseUrl);
@@ -124,7 +121,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     }
     const platform = await startPlatform({
       databaseUrl: pg ? pg.route(databaseUrl) : databaseUrl,
-      redisUrl: redis.url,
+      ownRedis: true,
       gateways: options.gateways ?? 2,
       env: { DATABASE_POOL_SIZE: '10', ...options.env },
     });
@@ -139,7 +136,15 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         await client.end();
       }
     };
-    return { platform, redis, pg, databaseUrl, api: platform.gateways.map((g) => apiClient(g)), count, stop };
+    return {
+      platform,
+      redis: platform.redis!,
+      pg,
+      databaseUrl,
+      api: platform.gateways.map((g) => apiClient(g)),
+      count,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

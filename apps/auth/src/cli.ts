@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@plaza/config';
+import { DomainError } from '@plaza/http';
 import { isRole, ROLES } from '@plaza/rbac';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(user)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof NotFoundException) {
+    if (err instanceof DomainError && err.code === 'not_found') {
       process.stderr.write(`no user with email ${email}\n`);
       return 1;
     }

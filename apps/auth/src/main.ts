@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '@plaza/config';
 import { mountSubgraph, publishSubgraph, subgraphUrl } from '@plaza/graphql';
 import { bootstrap } from '@plaza/http';
 import { AppModule } from './app.module';
-import { PasswordPolicyService } from './auth/password-policy.service';
+import { PasswordPolicyService } from './credentials/password-policy.service';
 import { AuthResolver } from './graphql/auth.resolver';
 import { AUTH_SDL } from './graphql/auth.schema';
 

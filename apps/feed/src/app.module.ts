@@ -19,6 +19,7 @@ import { PostsRepository } from './posts/posts.repository';
 import { PostsService } from './posts/posts.service';
 import { UserPostsController } from './posts/user-posts.controller';
 import { FanOutHandler } from './timeline/fan-out.handler';
+import { TimelineUpkeepHandler } from './timeline/timeline-upkeep.handler';
 import { FeedController } from './timeline/feed.controller';
 import { TimelineCache } from './timeline/timeline.cache';
 import { TimelineService } from './timeline/timeline.service';
@@ -45,7 +46,10 @@ export class AppModule {
         PostsService,
         TimelineService,
         NotificationsService,
+        // Before TimelineUpkeepHandler: handlers of one event run in this order, and the timeline
+        // upkeep decides from the graph read model as the event left it.
         GraphEventsHandler,
+        TimelineUpkeepHandler,
         FanOutHandler,
         NotificationEventsHandler,
         FeedResolver,

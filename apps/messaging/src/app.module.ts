@@ -11,10 +11,10 @@ import { ConversationSafety } from './conversations/conversation-safety.service'
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
+import { MessageDeliveryService } from './delivery/message-delivery.service';
 import { GraphEventsHandler } from './graph/graph-events.handler';
 import { GraphReadModelRepository } from './graph/graph-read-model.repository';
 import { MessageBatcher } from './messages/message-batcher.service';
-import { MessageDeliveryService } from './messages/message-delivery.service';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { MessagesService } from './messages/messages.service';

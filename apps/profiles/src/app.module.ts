@@ -5,25 +5,23 @@ import { DomainAppModule } from '@plaza/http';
 import { RbacModule } from '@plaza/rbac';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
-import { BlockEntity } from './graph/block.entity';
 import { BlocksController } from './graph/blocks.controller';
 import { BlocksRepository } from './graph/blocks.repository';
 import { BlocksService } from './graph/blocks.service';
 import { ConnectionRequestEntity } from './graph/connection-request.entity';
 import { ConnectionRequestsRepository } from './graph/connection-requests.repository';
-import { ConnectionEntity } from './graph/connection.entity';
 import { ConnectionsController } from './graph/connections.controller';
 import { ConnectionsRepository } from './graph/connections.repository';
 import { ConnectionsService } from './graph/connections.service';
-import { FollowEntity } from './graph/follow.entity';
 import { FollowsController } from './graph/follows.controller';
 import { FollowsRepository } from './graph/follows.repository';
 import { FollowsService } from './graph/follows.service';
 import { GraphEdgesService } from './graph/graph-edges.service';
-import { RelationshipsRepository } from './graph/relationships.repository';
+import { RelationshipsRepository } from './profiles/relationships.repository';
 import { SafetyGraphRepository } from './graph/safety-graph.repository';
 import { SafetyGraphSync } from './graph/safety-graph.sync';
 import { SuggestionsService } from './graph/suggestions.service';
+import { SuggestionsController } from './graph/suggestions.controller';
 import { ProfilesResolver } from './graphql/profiles.resolver';
 import { migrations } from './migrations';
 import { EnsureProfileInterceptor } from './profiles/ensure-profile.interceptor';
@@ -33,14 +31,7 @@ import { ProfilesController } from './profiles/profiles.controller';
 import { ProfilesRepository } from './profiles/profiles.repository';
 import { ProfilesService } from './profiles/profiles.service';
 
-const entities = [
-  ProfileEntity,
-  ConnectionRequestEntity,
-  ConnectionEntity,
-  FollowEntity,
-  BlockEntity,
-  ...EVENTS_ENTITIES,
-];
+const entities = [ProfileEntity, ConnectionRequestEntity, ...EVENTS_ENTITIES];
 
 @Module({})
 export class AppModule {
@@ -52,7 +43,13 @@ export class AppModule {
         RbacModule,
         EventsModule.forApp({ app: 'profiles' }),
       ],
-      controllers: [ProfilesController, ConnectionsController, FollowsController, BlocksController],
+      controllers: [
+        ProfilesController,
+        SuggestionsController,
+        ConnectionsController,
+        FollowsController,
+        BlocksController,
+      ],
       providers: [
         ProfilesRepository,
         ProfileSearchRepository,

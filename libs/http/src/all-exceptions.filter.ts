@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { DomainError } from './domain-error';
 import { errorBody, type ErrorBody } from './error-body';
 
 // PLAZA_REBUILDING: a Redis read model that must never read as empty is being rebuilt (@plaza/realtime).
@@ -35,11 +36,15 @@ export function isUnavailableError(err: unknown): boolean {
 }
 
 /**
- * Turns every error into the contract's shape. Only HttpExceptions speak to the client; anything
+ * Turns every error into the contract's shape: the one mapping of DomainError to HTTP (its code's
+ * status; `code` is the finer reason when there is one, else the general code). HttpExceptions
+ * (raised by Nest itself, the validation pipe and guards) keep their status; anything
  * else is logged and answered with a bare 500 (or 503 when a backing service is down) so that no
  * stack trace, SQL or internal detail ever leaves the process.
  */
 export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError)
+    return errorBody(exception.status, exception.message, exception.reason ?? exception.code);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
@@ -78,6 +83,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const headers =
+      (exception instanceof DomainError && exception.headers) ||
       (exception instanceof HttpException &&
         (exception.getResponse() as { headers?: Record<string, string> }).headers) ||
       {};

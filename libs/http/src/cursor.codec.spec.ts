@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { DomainError } from './domain-error';
 import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor } from './cursor.codec';
 
 describe('cursor codec', () => {
@@ -24,6 +24,6 @@ describe('cursor codec', () => {
     ['a fractional number', encodeCursor({ ...key, n: 1.5 })],
     ['an unsafe integer', encodeCursor({ ...key, n: 2 ** 60 })],
   ])('refuses %s with 400', (_label, cursor) => {
-    expect(() => decodeCursor(cursor, shape)).toThrow(BadRequestException);
+    expect(() => decodeCursor(cursor, shape)).toThrow(DomainError);
   });
 });

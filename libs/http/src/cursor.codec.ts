@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { DomainError } from './domain-error';
 
 /**
  * Opaque keyset cursors: base64url JSON of the sort key where the next page starts. One that
@@ -38,6 +38,6 @@ export function decodeCursor<T extends Record<string, string | number>>(
   return parsed as T;
 }
 
-function invalid(): BadRequestException {
-  return new BadRequestException({ message: 'cursor is invalid', code: 'bad_request' });
+function invalid(): DomainError {
+  return new DomainError('bad_request', 'cursor is invalid');
 }

@@ -1,5 +1,13 @@
 export { AllExceptionsFilter, isUnavailableError, toErrorBody } from './all-exceptions.filter';
 export { BODY_LIMIT_BYTES, bootstrap, type BootstrapOptions, createHttpApp, validationPipe } from './bootstrap';
+export {
+  DOMAIN_ERROR_STATUS,
+  DomainError,
+  type DomainErrorCode,
+  type DomainErrorOptions,
+  domainCodeForStatus,
+} from './domain-error';
+export { ApiCreatedOrOk, sendCreatedOrOk } from './created-or-ok.reply';
 export { errorBody, type ErrorBody } from './error-body';
 export { DomainAppModule } from './domain-app.module';
 export { HealthModule } from './health.module';

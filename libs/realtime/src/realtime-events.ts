@@ -58,7 +58,8 @@ export type ServerToClientEvents = {
   [E in DurableEventName]: (payload: WithEventId<DurableEvents[E]>) => void;
 } & { [E in EphemeralEventName]: (payload: EphemeralEvents[E]) => void };
 
-export type SocketErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'rate_limited' | 'internal';
+export type SocketErrorCode =
+  'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'internal';
 export type Ack<T extends object = object> =
   ({ ok: true } & T) | { ok: false; error: { code: SocketErrorCode; message: string } };
 

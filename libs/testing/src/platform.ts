@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports';
+import { type RedisServer, startRedisServer } from './redis-server';
 import { createTestDatabase, dropTestDatabase } from './test-database';
 
 export type AppName = 'gateway' | 'auth' | 'profiles' | 'feed' | 'messaging' | 'push';
@@ -33,6 +34,8 @@ export interface Platform {
   /** SIGKILL (or SIGTERM) one process, e.g. `gateway-1` or `auth`. */
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
   restart(name: string): Promise<RunningProcess>;
+  /** The platform's own `redis-server` when started with `ownRedis` (a test may kill and restart it). */
+  redis?: RedisServer;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,12 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   databaseUrl?: string;
   redisUrl?: string;
+  /**
+   * A `redis-server` of its own, started before the apps and stopped with the platform: for suites
+   * that break Redis, or whose Redis-held counters (rate limits per IP) the run's other suites must
+   * not spend. Wins over `redisUrl`.
+   */
+  ownRedis?: boolean;
 }
 
 export function mainFile(app: AppName): string {
@@ -114,7 +123,8 @@ async function stopProcess(proc: RunningProcess, signal: NodeJS.Signals = 'SIGTE
 
 /**
  * Starts the real platform as processes: every domain app and N gateways on free ports, against
- * a database of its own (unless `databaseUrl` is given) and `REDIS_URL`'s Redis. Used by the platform e2e suites.
+ * a database of its own (unless `databaseUrl` is given) and `REDIS_URL`'s Redis (or, with `ownRedis`,
+ * a `redis-server` of its own). Used by the platform e2e suites.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const apps = options.apps ?? DOMAIN_APPS;
@@ -122,12 +132,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // its outbox relays and consumer groups must never take another platform's events.
   const ownDatabase = options.databaseUrl ? undefined : await createTestDatabase('plaza_platform');
   const databaseUrl = options.databaseUrl ?? ownDatabase!;
+  const ownRedis = options.ownRedis
+    ? await startRedisServer().catch(async (err: unknown) => {
+        if (ownDatabase) await dropTestDatabase(ownDatabase);
+        throw err;
+      })
+    : undefined;
   const ports: Record<string, number> = {};
   for (const app of DOMAIN_APPS) ports[app] = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: ownRedis?.url ?? options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: process.env.JWT_SECRET ?? 'test-secret-that-is-long-enough-for-hs256-0123456789',
     INTERNAL_TOKEN: process.env.INTERNAL_TOKEN ?? TEST_INTERNAL_TOKEN,
     AUTH_PORT: String(ports.auth),
@@ -172,6 +188,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     apps: byName,
     processes,
     addGateway,
+    redis: ownRedis,
     async kill(name, signal = 'SIGKILL') {
       const proc = byName[name];
       if (!proc) throw new Error(`no process ${name}`);
@@ -188,6 +205,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     async stop() {
       await Promise.all(processes.map((p) => stopProcess(p)));
       if (ownDatabase) await dropTestDatabase(ownDatabase);
+      await ownRedis?.stop();
     },
   };
 

@@ -34,6 +34,27 @@ describe('text policy', () => {
     expect(textProblem('displayName', '😀'.repeat(81), TEXT_RULES.displayName)).toMatch(/1-80/);
   });
 
+  it('counts Latin text without the segmenter exactly as the segmenter does (CR LF is one)', () => {
+    const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+    const bySegmenter = (t: string) => [...segmenter.segment(t)].length;
+    const samples = [
+      '',
+      'plain ascii',
+      'a\r\nb',
+      '\r\r\n\n',
+      'tab\there',
+      'Ünïcödé ßø',
+      '\u0000\u001f\u007f\u0085',
+      'ʰʲ˥˩',
+    ];
+    for (const t of samples) expect(graphemeLength(t)).toBe(bySegmenter(t));
+    expect(textProblem('text', 'a\r\n'.repeat(1500), TEXT_RULES.post)).toBeNull();
+    expect(textProblem('text', `${'a\r\n'.repeat(1500)}b`, TEXT_RULES.post)).toMatch(/1-3000/);
+    expect(textProblem('text', 'x'.repeat(3000), TEXT_RULES.post)).toBeNull();
+    expect(textProblem('text', 'x'.repeat(3001), TEXT_RULES.post)).toMatch(/1-3000/);
+    expect(textProblem('text', 'e\u0301'.repeat(3000), TEXT_RULES.post)).toBeNull();
+  });
+
   it('normalises to NFC', () => {
     expect(normalizeText('e\u0301')).toBe('é');
   });

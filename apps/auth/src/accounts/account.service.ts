@@ -1,10 +1,11 @@
-import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { OutboxService } from '@plaza/events';
 import { type Principal, SessionStore } from '@plaza/session';
 import { DataSource, type EntityManager } from 'typeorm';
-import { PasswordPolicyService } from '../auth/password-policy.service';
-import { PasswordService } from '../auth/password.service';
+import { PasswordPolicyService } from '../credentials/password-policy.service';
+import { PasswordService } from '../credentials/password.service';
 import { ipBucket } from '@plaza/rbac';
 import { AttemptLimiter } from '../common/attempt-limiter.service';
 import type { UserEntity } from '../users/user.entity';
@@ -27,7 +28,7 @@ export const ACCOUNT_MAIL_LIMITS = {
 } as const;
 
 const invalidToken = () =>
-  new BadRequestException({ message: 'This link is invalid, expired or already used', code: 'invalid_token' });
+  new DomainError('bad_request', 'This link is invalid, expired or already used', { reason: 'invalid_token' });
 
 /**
  * Email verification, password reset and password change (contract: Auth, "v2 accounts").
@@ -88,7 +89,7 @@ export class AccountService {
 
   async resendVerification(principal: Principal): Promise<void> {
     const user = await this.users.findById(principal.userId);
-    if (!user) throw new NotFoundException({ message: 'User not found', code: 'not_found' });
+    if (!user) throw new DomainError('not_found', 'User not found');
     const { limit, windowSeconds } = ACCOUNT_MAIL_LIMITS.resendPerUser;
     await this.limiter.hit(`verify-resend:${user.id}`, limit, windowSeconds);
     if (user.emailVerified || !user.email || user.oidcIssuer) return;
@@ -142,7 +143,7 @@ export class AccountService {
     const ok = await this.passwords.verify(user?.passwordHash, currentPassword);
     if (!user || !ok) {
       await this.limiter.record(failures, 3600);
-      throw new ForbiddenException({ message: 'The current password is wrong', code: 'invalid_credentials' });
+      throw new DomainError('forbidden', 'The current password is wrong', { reason: 'invalid_credentials' });
     }
     this.policy.assertStrong(newPassword, [user.email, user.handle, user.displayName]);
     const passwordHash = await this.passwords.hash(newPassword);

@@ -55,7 +55,8 @@ describe('AdminService', () => {
     const t = setup(user(ADMIN, ['user', 'admin']));
     await expect(t.sut.setRoles(admin, ADMIN, ['user'])).rejects.toMatchObject({
       status: 409,
-      response: { code: 'cannot_remove_own_admin' },
+      code: 'conflict',
+      reason: 'cannot_remove_own_admin',
     });
     expect(t.mock(UserRepository).update).not.toHaveBeenCalled();
   });

@@ -1,10 +1,10 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
 import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
 import { type Principal, SessionStore, SocketRevoker, suspendedKey } from '@plaza/session';
 import { DataSource } from 'typeorm';
-import { CURSOR_UUID, decodeCursor, encodeCursor } from '@plaza/http';
+import { CURSOR_UUID, decodeCursor, encodeCursor, DomainError } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
@@ -20,7 +20,7 @@ export interface Actor {
   ip: string | null;
 }
 
-const notFound = () => new NotFoundException({ message: 'User not found', code: 'not_found' });
+const notFound = () => new DomainError('not_found', 'User not found');
 
 @Injectable()
 export class AdminService {
@@ -58,15 +58,13 @@ export class AdminService {
       if (!current) throw notFound();
       // The identity provider's roles claim decides on every request: a change here would do nothing.
       if (current.oidcIssuer) {
-        throw new ConflictException({
-          message: "This user's roles come from the identity provider: change them there",
-          code: 'roles_managed_by_identity_provider',
+        throw new DomainError('conflict', "This user's roles come from the identity provider: change them there", {
+          reason: 'roles_managed_by_identity_provider',
         });
       }
       if (actor.principal?.userId === userId && current.roles.includes('admin') && !roles.includes('admin')) {
-        throw new ConflictException({
-          message: 'Admins cannot remove their own admin role',
-          code: 'cannot_remove_own_admin',
+        throw new DomainError('conflict', 'Admins cannot remove their own admin role', {
+          reason: 'cannot_remove_own_admin',
         });
       }
       const before = normalizeRoles(current.roles);
@@ -102,11 +100,11 @@ export class AdminService {
       const current = await this.users.findByIdForUpdate(userId, manager);
       if (!current) throw notFound();
       if (suspended && actor.principal?.userId === userId) {
-        throw new ConflictException({ message: 'You cannot suspend yourself', code: 'cannot_suspend_self' });
+        throw new DomainError('conflict', 'You cannot suspend yourself', { reason: 'cannot_suspend_self' });
       }
       // A moderator must not be able to lock admins out.
       if (current.roles.includes('admin') && actor.principal && !actor.principal.permissions.includes('roles:manage')) {
-        throw new ForbiddenException({ message: 'Only admins can suspend or unsuspend an admin', code: 'forbidden' });
+        throw new DomainError('forbidden', 'Only admins can suspend or unsuspend an admin');
       }
       if (current.suspended !== suspended) {
         await this.users.update(userId, { suspended }, manager);

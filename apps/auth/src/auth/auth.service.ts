@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConflictException,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { OutboxService } from '@plaza/events';
 import { normalizeRoles, permissionsFor } from '@plaza/rbac';
@@ -26,10 +20,11 @@ import { AdminEmailsService } from '../accounts/admin-emails.service';
 import { ipBucket } from '@plaza/rbac';
 import { AttemptLimiter } from '../common/attempt-limiter.service';
 import { CaptchaService } from './captcha.service';
-import { PasswordPolicyService } from './password-policy.service';
-import { PasswordService } from './password.service';
+import { PasswordPolicyService } from '../credentials/password-policy.service';
+import { PasswordService } from '../credentials/password.service';
 
-const BAD_CREDENTIALS = { message: 'Invalid email or password', code: 'invalid_credentials' };
+const badCredentials = (): DomainError =>
+  new DomainError('unauthorized', 'Invalid email or password', { reason: 'invalid_credentials' });
 
 /** Windows of the login limits (contract: LOGIN_ACCOUNT_RATE_LIMIT per hour, LOGIN_IP_RATE_LIMIT per 15 min). */
 const ACCOUNT_WINDOW_SECONDS = 3600;
@@ -105,11 +100,11 @@ export class AuthService {
     const ok = await this.passwords.verify(found?.passwordHash, dto.password);
     if (!found || !ok) {
       await this.limiter.record(failures, ACCOUNT_WINDOW_SECONDS);
-      throw new UnauthorizedException(BAD_CREDENTIALS);
+      throw badCredentials();
     }
     // Only a caller who knows the password learns that the account is suspended.
     if (found.suspended)
-      throw new ForbiddenException({ message: 'This account is suspended', code: 'account_suspended' });
+      throw new DomainError('forbidden', 'This account is suspended', { reason: 'account_suspended' });
     const user = { ...found, roles: await this.adminEmails.apply(found) };
     return this.startSession(user, dto.rememberMe ?? false, client);
   }
@@ -117,17 +112,15 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<AuthResultDto> {
     const outcome = await this.sessions.rotate(refreshToken);
     if (outcome.status === 'reused') {
-      throw new UnauthorizedException({
-        message: 'Refresh token already used: the session has been revoked',
-        code: 'refresh_token_reused',
+      throw new DomainError('unauthorized', 'Refresh token already used: the session has been revoked', {
+        reason: 'refresh_token_reused',
       });
     }
-    if (outcome.status === 'invalid')
-      throw new UnauthorizedException({ message: 'Invalid or expired refresh token', code: 'unauthorized' });
+    if (outcome.status === 'invalid') throw new DomainError('unauthorized', 'Invalid or expired refresh token');
     const user = await this.users.findById(outcome.session.userId);
     if (!user || user.suspended) {
       await this.sessions.revoke(outcome.session.id);
-      throw new UnauthorizedException({ message: 'Invalid or expired refresh token', code: 'unauthorized' });
+      throw new DomainError('unauthorized', 'Invalid or expired refresh token');
     }
     return this.result(user, outcome.session, outcome.refreshToken);
   }
@@ -138,7 +131,7 @@ export class AuthService {
 
   async me(principal: Principal): Promise<MeDto> {
     const user = await this.users.findById(principal.userId);
-    if (!user) throw new NotFoundException({ message: 'User not found', code: 'not_found' });
+    if (!user) throw new DomainError('not_found', 'User not found');
     // The live session's roles: the same as the stored ones, or the provider's for OIDC users.
     return { ...authUserView(user, principal.roles), permissions: principal.permissions };
   }
@@ -162,8 +155,7 @@ export class AuthService {
   async revokeSession(principal: Principal, sessionId: string): Promise<void> {
     const session = await this.sessions.get(sessionId);
     // Someone else's session answers exactly like a missing one.
-    if (!session || session.userId !== principal.userId)
-      throw new NotFoundException({ message: 'Session not found', code: 'not_found' });
+    if (!session || session.userId !== principal.userId) throw new DomainError('not_found', 'Session not found');
     await this.sessions.revoke(sessionId);
   }
 
@@ -198,13 +190,13 @@ export class AuthService {
 }
 
 /** Maps the unique indexes of auth.users to the contract's 409. */
-function uniqueViolation(err: unknown): ConflictException | null {
+function uniqueViolation(err: unknown): DomainError | null {
   if (!(err instanceof QueryFailedError)) return null;
   const driver = err.driverError as { code?: string; constraint?: string };
   if (driver.code !== '23505') return null;
   if (driver.constraint === 'users_email_key')
-    return new ConflictException({ message: 'This email is already registered', code: 'email_taken' });
+    return new DomainError('conflict', 'This email is already registered', { reason: 'email_taken' });
   if (driver.constraint === 'users_handle_key')
-    return new ConflictException({ message: 'This handle is already taken', code: 'handle_taken' });
-  return new ConflictException({ message: 'This account already exists', code: 'conflict' });
+    return new DomainError('conflict', 'This handle is already taken', { reason: 'handle_taken' });
+  return new DomainError('conflict', 'This account already exists');
 }

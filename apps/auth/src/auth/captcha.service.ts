@@ -1,11 +1,5 @@
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleInit,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 
 export type CaptchaAction = 'register' | 'login';
@@ -54,9 +48,8 @@ export class CaptchaService implements OnModuleInit {
       answer = (await res.json()) as SiteverifyAnswer;
     } catch (err) {
       this.logger.warn(`reCAPTCHA verification unavailable: ${err instanceof Error ? err.message : String(err)}`);
-      throw new ServiceUnavailableException({
-        message: 'Captcha verification is unavailable, retry shortly',
-        code: 'captcha_unavailable',
+      throw new DomainError('unavailable', 'Captcha verification is unavailable, retry shortly', {
+        reason: 'captcha_unavailable',
       });
     }
     if (answer.success !== true) throw failed('Captcha verification failed');
@@ -69,6 +62,6 @@ export class CaptchaService implements OnModuleInit {
   }
 }
 
-function failed(message: string): ForbiddenException {
-  return new ForbiddenException({ message, code: 'captcha_failed' });
+function failed(message: string): DomainError {
+  return new DomainError('forbidden', message, { reason: 'captcha_failed' });
 }

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { REDIS, type Redis } from '@plaza/redis';
 
 // Counts one attempt in a fixed window: one round trip, the window starts with the first attempt.
@@ -42,13 +43,8 @@ export class AttemptLimiter {
   }
 }
 
-function tooMany(ttlMs: number): HttpException {
-  return new HttpException(
-    {
-      message: 'Too many attempts, retry later',
-      code: 'rate_limited',
-      headers: { 'Retry-After': String(Math.max(1, Math.ceil(ttlMs / 1000))) },
-    },
-    HttpStatus.TOO_MANY_REQUESTS,
-  );
+function tooMany(ttlMs: number): DomainError {
+  return new DomainError('rate_limited', 'Too many attempts, retry later', {
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(ttlMs / 1000))) },
+  });
 }

@@ -84,6 +84,15 @@ export class GraphRepository {
     return rows.length > 0;
   }
 
+  /** An active connection between the two (either row: they are written in pairs)? */
+  async isConnected(manager: EntityManager, a: string, b: string): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM feed.connections WHERE active AND user_id = $1 AND other_id = $2`,
+      [a, b],
+    );
+    return rows.length > 0;
+  }
+
   async isBlockedEitherWay(manager: EntityManager | undefined, a: string, b: string): Promise<boolean> {
     const m = manager ?? this.dataSource.manager;
     const rows = await m.query<Array<{ blocked: boolean }>>(

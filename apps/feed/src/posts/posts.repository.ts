@@ -86,11 +86,11 @@ export class PostsRepository {
 
   /** Full posts for `viewerId`, newest first; ids the filter rejects (or deleted ones) are left out. */
   async load(
+    manager: EntityManager | undefined,
     viewerId: string,
     ids: readonly string[],
     filter: PostFilter,
     graph: ViewerGraph,
-    manager?: EntityManager,
   ): Promise<PostRow[]> {
     if (!ids.length) return [];
     const m = manager ?? this.dataSource.manager;

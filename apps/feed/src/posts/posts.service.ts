@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
+import { DomainError } from '@plaza/http';
 import { type PostPayload, SafetyGraph, type ViewerGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
@@ -11,7 +12,7 @@ import type { ReactionType } from './dto/reaction.dto';
 import { type CommentView, commentView, postView } from './post.view';
 import { PostsRepository } from './posts.repository';
 
-const notFound = () => new NotFoundException('Post not found');
+const notFound = (): DomainError => new DomainError('not_found', 'Post not found');
 
 /**
  * Posts, comments and reactions. Every change commits together with its outbox event; fan-out,
@@ -47,7 +48,7 @@ export class PostsService {
       });
       return created.id;
     });
-    const [row] = await this.posts.load(authorId, [id], 'any', NO_RELATIONS);
+    const [row] = await this.posts.load(undefined, authorId, [id], 'any', NO_RELATIONS);
     return postView(row);
   }
 
@@ -56,14 +57,14 @@ export class PostsService {
    * they are the moment profiles answered), never from the feed's event-fed copy.
    */
   async get(viewerId: string, postId: string): Promise<PostPayload> {
-    const [row] = await this.posts.load(viewerId, [postId], 'visible', await this.safety.viewer(viewerId));
+    const [row] = await this.posts.load(undefined, viewerId, [postId], 'visible', await this.safety.viewer(viewerId));
     if (!row) throw notFound();
     return postView(row);
   }
 
   /** Posts by id as `get` shows them, in one statement; ids not visible to the viewer are absent. */
   async getMany(viewerId: string, postIds: readonly string[]): Promise<Map<string, PostPayload>> {
-    const rows = await this.posts.load(viewerId, postIds, 'visible', await this.safety.viewer(viewerId));
+    const rows = await this.posts.load(undefined, viewerId, postIds, 'visible', await this.safety.viewer(viewerId));
     return new Map(rows.map((row) => [row.id, postView(row)]));
   }
 
@@ -83,7 +84,7 @@ export class PostsService {
     const own = header.author_id === caller.userId;
     if (!own && !caller.permissions.includes('posts:moderate')) {
       if (await this.posts.isVisible(undefined, caller.userId, postId, await this.safety.viewer(caller.userId)))
-        throw new ForbiddenException('Only the author or a moderator may delete this post');
+        throw new DomainError('forbidden', 'Only the author or a moderator may delete this post');
       throw notFound();
     }
     await this.dataSource.transaction(async (manager) => {

@@ -28,7 +28,7 @@ export class FanOutHandler {
   @OnDomainEvent('post.created')
   async onPostCreated(event: DomainEvent<'post.created'>, manager: EntityManager): Promise<void> {
     const { postId, authorId } = event.payload;
-    const [row] = await this.posts.load(authorId, [postId], 'visible', NO_RELATIONS, manager);
+    const [row] = await this.posts.load(manager, authorId, [postId], 'visible', NO_RELATIONS);
     // Deleted before it was fanned out: nothing to deliver.
     if (!row) return;
     // The event-fed audience may lag a block or an unfollow that has answered: the safety graph has the last word.

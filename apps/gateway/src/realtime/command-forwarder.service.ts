@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { internalHeaders } from '@plaza/http';
+import { DomainError, domainCodeForStatus, internalHeaders } from '@plaza/http';
 import {
   COMMAND_BATCH_MAX,
   COMMAND_CHANNEL_HEADER,
@@ -9,21 +9,15 @@ import {
   commandChannelKey,
   type MessagePayload,
   type SendCommand,
-  type SocketErrorCode,
 } from '@plaza/realtime';
 import { Pool } from 'undici';
 import { upstreamUrl } from '../proxy/upstream-routes';
-import { AckError } from './socket-ack';
 
-const CODES: Record<number, SocketErrorCode> = {
-  400: 'bad_request',
-  401: 'forbidden',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'bad_request',
-  413: 'bad_request',
-  429: 'rate_limited',
-};
+/** A domain app's error answer as the DomainError it was raised as (5xx and unknown: `unavailable`). */
+function answeredError(status: number, message: string | string[] | undefined): DomainError {
+  const text = Array.isArray(message) ? message.join('; ') : message || 'Request failed';
+  return new DomainError(domainCodeForStatus(status) ?? 'unavailable', text);
+}
 
 /** Command-channel requests in flight at once; what arrives meanwhile goes in the next one. */
 const CHANNEL_IN_FLIGHT = 4;
@@ -35,16 +29,16 @@ interface QueuedSend {
   json: string;
   bytes: number;
   resolve: (message: MessagePayload) => void;
-  reject: (err: AckError) => void;
+  reject: (err: DomainError) => void;
 }
 
 /**
  * Socket commands owned by a domain app go to that app over a keep-alive pool with bounded
- * timeouts; the app's status becomes the ack's error code. `message:send` goes over messaging's
- * command channel: the sends of every socket on this gateway that arrive in one turn of the event
- * loop, or while CHANNEL_IN_FLIGHT requests are out, travel in one request (one HTTP exchange
- * for many messages, no token check per message); the other commands go to the REST API with
- * the caller's token.
+ * timeouts; the app's error answer becomes the DomainError it was raised as. `message:send` goes
+ * over messaging's command channel: the sends of every socket on this gateway that arrive in one
+ * turn of the event loop, or while CHANNEL_IN_FLIGHT requests are out, travel in one request (one
+ * HTTP exchange for many messages, no token check per message); the other commands go to the
+ * REST API with the caller's token.
  */
 @Injectable()
 export class CommandForwarder implements OnApplicationShutdown {
@@ -83,15 +77,11 @@ export class CommandForwarder implements OnApplicationShutdown {
       text = await res.body.text();
     } catch (err) {
       this.logger.warn(`messaging unreachable: ${(err as Error).message}`);
-      throw new AckError('internal', 'The messaging service is unavailable, retry shortly');
+      throw new DomainError('unavailable', 'The messaging service is unavailable, retry shortly');
     }
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (statusCode < 300) return parsed as T;
-    const message = (parsed as { message?: string | string[] } | undefined)?.message;
-    throw new AckError(
-      CODES[statusCode] ?? 'internal',
-      Array.isArray(message) ? message.join('; ') : (message ?? 'Request failed'),
-    );
+    throw answeredError(statusCode, (parsed as { message?: string | string[] } | undefined)?.message);
   }
 
   /** Stores a message through messaging's command channel; resolves with the stored message. */
@@ -146,21 +136,13 @@ export class CommandForwarder implements OnApplicationShutdown {
       if (outcomes.length !== batch.length) throw new Error('command channel answered a different number of outcomes');
     } catch (err) {
       this.logger.warn(`messaging command channel failed: ${(err as Error).message}`);
-      const failure = new AckError('internal', 'The messaging service is unavailable, retry shortly');
+      const failure = new DomainError('unavailable', 'The messaging service is unavailable, retry shortly');
       for (const { reject } of batch) reject(failure);
       return;
     }
     outcomes.forEach((outcome, i) => {
       if ('message' in outcome) batch[i].resolve(outcome.message);
-      else {
-        const { message } = outcome.error;
-        batch[i].reject(
-          new AckError(
-            CODES[outcome.status] ?? 'internal',
-            Array.isArray(message) ? message.join('; ') : message || 'Request failed',
-          ),
-        );
-      }
+      else batch[i].reject(answeredError(outcome.status, outcome.error.message));
     });
   }
 

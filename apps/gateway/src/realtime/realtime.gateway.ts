@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { DomainError } from '@plaza/http';
 import { type Ack, type MessagePayload, SOCKET_COMMAND_SCHEMAS, userRoom } from '@plaza/realtime';
 import { ACCESS_VERIFIER, ipBucket } from '@plaza/rbac';
 import { REDIS, type Redis } from '@plaza/redis';
@@ -20,7 +21,7 @@ import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceService } from './presence.service';
 import { ReplayService } from './replay.service';
 import { limitSendBuffer } from './send-buffer-limit';
-import { AckError, ackError, validatePayload } from './socket-ack';
+import { ackError, socketErrorCode, validatePayload } from './socket-ack';
 import { socketClientIp } from './socket-client-ip';
 import type { PlazaServer, PlazaSocket } from './socket-data';
 import { SocketLifetimeService } from './socket-lifetime.service';
@@ -183,9 +184,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     @MessageBody() body: unknown,
   ): Promise<Ack<{ message: MessagePayload }>> {
     return this.command('message:send', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['message:send'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['message:send'], body);
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
-        throw new AckError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
+        throw new DomainError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
       }
       // The socket's own session stands for the caller: a revoked session's sockets are
       // disconnected at once, so no token is checked per message.
@@ -203,7 +204,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('message:read')
   async onRead(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('message:read', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['message:read'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['message:read'], body);
       await this.forwarder.postToMessaging(
         `/api/conversations/${dto.conversationId}/read`,
         await this.bearer(socket),
@@ -217,7 +218,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:start')
   async onTypingStart(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:start', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
       await this.typing.start(socket.data.userId, dto.conversationId);
       socket.data.typingIn.add(dto.conversationId);
       return {};
@@ -227,7 +228,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:stop')
   async onTypingStop(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:stop', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
       socket.data.typingIn.delete(dto.conversationId);
       await this.typing.stopByClient(socket.data.userId, dto.conversationId);
       return {};
@@ -248,9 +249,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       try {
         return { ok: true as const, ...(await run()) };
       } catch (err) {
-        if (err instanceof AckError) {
-          outcome = err.code;
-          return ackError(err.code, err.message);
+        if (err instanceof DomainError) {
+          const code = socketErrorCode(err.code);
+          outcome = code;
+          return ackError(code, err.message);
         }
         outcome = 'internal';
         span.recordException(err as Error);

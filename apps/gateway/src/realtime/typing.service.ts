@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { REDIS, type Redis } from '@plaza/redis';
 import {
   blocksKey,
@@ -11,7 +12,6 @@ import {
   userRoom,
 } from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
-import { AckError } from './socket-ack';
 import type { PlazaServer } from './socket-data';
 import { SOCKET_LIMITS, SocketRateLimiter } from './socket-rate-limiter.service';
 
@@ -62,8 +62,8 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
     const limit = { key: this.limiter.key('typing:start', userId), max };
     const started = await this.store.start(conversationId, userId, limit, conversationMembersKey(conversationId));
     if (started.outcome === 'rate_limited')
-      throw new AckError('rate_limited', `typing:start is limited to ${max} per second`);
-    if (started.outcome === 'not_member') throw new AckError('not_found', 'Conversation not found');
+      throw new DomainError('rate_limited', `typing:start is limited to ${max} per second`);
+    if (started.outcome === 'not_member') throw new DomainError('not_found', 'Conversation not found');
     this.relay(
       started.members.filter((m) => !blocked.has(m)),
       conversationId,
@@ -93,14 +93,14 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
     if (ready !== 1) throw new SafetyGraphUnavailableError();
     const blocked = new Set(members.filter((m) => m !== userId && blocks.includes(m)));
     const direct = kind === 'direct' || (kind === null && members.length === 2);
-    if (direct && blocked.size) throw new AckError('forbidden', 'You cannot message this user');
+    if (direct && blocked.size) throw new DomainError('forbidden', 'You cannot message this user');
     return blocked;
   }
 
   /** A client's `typing:stop`: like every command, refused for non-members. */
   async stopByClient(userId: string, conversationId: string): Promise<void> {
     const members = await this.redis.smembers(conversationMembersKey(conversationId));
-    if (!members.includes(userId)) throw new AckError('not_found', 'Conversation not found');
+    if (!members.includes(userId)) throw new DomainError('not_found', 'Conversation not found');
     if (await this.store.stop(conversationId, userId))
       this.relay(await this.unblocked(members, userId), conversationId, userId, false);
   }

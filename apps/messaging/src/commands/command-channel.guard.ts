@@ -1,5 +1,6 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { DomainError } from '@plaza/http';
 import { COMMAND_CHANNEL_HEADER, commandChannelKey, isCommandChannelKey } from '@plaza/realtime';
 
 /**
@@ -18,7 +19,7 @@ export class CommandChannelGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
     if (!isCommandChannelKey(req.headers[COMMAND_CHANNEL_HEADER], this.key)) {
-      throw new UnauthorizedException({ message: 'Not a Plaza gateway', code: 'unauthorized' });
+      throw new DomainError('unauthorized', 'Not a Plaza gateway');
     }
     return true;
   }

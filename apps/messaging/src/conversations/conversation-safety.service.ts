@@ -1,13 +1,11 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SafetyGraph } from '@plaza/realtime';
+import { blockedInDirect } from './conversation.errors';
 import { ConversationsRepository } from './conversations.repository';
 
 type Kind = { type: 'direct' | 'group'; pair: [string, string] | null };
 
 const KINDS_MAX = 100_000;
-
-export const blockedInDirect = (): ForbiddenException =>
-  new ForbiddenException({ message: 'You cannot message this user', code: 'forbidden' });
 
 /**
  * The block rules of messaging, decided from the safety graph (written by profiles before a
@@ -24,11 +22,23 @@ export class ConversationSafety {
     private readonly safety: SafetyGraph,
   ) {}
 
-  /** Null when there is no such conversation. */
+  /** Lookups in flight: concurrent sends to one conversation share one, so they stay in order. */
+  private readonly lookups = new Map<string, Promise<Kind | null>>();
+
+  /**
+   * Null when there is no such conversation. Concurrent callers for one conversation wait on the
+   * same lookup and resume in call order (separate queries on separate pool connections could
+   * answer in any order, and a batch's sends would reach the group commit out of order).
+   */
   async kindOf(conversationId: string): Promise<Kind | null> {
     const known = this.kinds.get(conversationId);
     if (known) return known;
-    const kind = await this.conversations.kindOf(conversationId);
+    let lookup = this.lookups.get(conversationId);
+    if (!lookup) {
+      lookup = this.conversations.kindOf(conversationId).finally(() => this.lookups.delete(conversationId));
+      this.lookups.set(conversationId, lookup);
+    }
+    const kind = await lookup;
     if (!kind) return null;
     if (this.kinds.size >= KINDS_MAX) this.kinds.clear();
     this.kinds.set(conversationId, kind);

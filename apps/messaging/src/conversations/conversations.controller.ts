@@ -13,7 +13,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -24,7 +23,7 @@ import {
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
-import { PageQueryDto } from '@plaza/http';
+import { ApiCreatedOrOk, PageQueryDto, sendCreatedOrOk } from '@plaza/http';
 import { ConversationsService } from './conversations.service';
 import { AddMembersDto } from './dto/add-members.dto';
 import { ConversationDto, ConversationPageDto } from './dto/conversation.dto';
@@ -42,8 +41,7 @@ export class ConversationsController {
     description:
       'One other member: the direct conversation of the pair, created once (201) or returned (200), also when both create it at the same moment; refused (403) when either blocked the other. More: a new group (201); every member must be a connection of the caller (403 otherwise).',
   })
-  @ApiCreatedResponse({ type: ConversationDto, description: 'Created' })
-  @ApiOkResponse({ type: ConversationDto, description: 'The existing direct conversation of the pair' })
+  @ApiCreatedOrOk(ConversationDto, { created: 'Created', existing: 'The existing direct conversation of the pair' })
   @ApiBadRequestResponse({ description: 'Invalid input, or no member other than the caller' })
   @ApiForbiddenResponse({
     description: 'A block between the pair, or a group member who is not a connection of the caller',
@@ -55,7 +53,7 @@ export class ConversationsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { conversation, created } = await this.conversations.create(caller, dto);
-    await reply.status(created ? HttpStatus.CREATED : HttpStatus.OK).send(conversation);
+    await sendCreatedOrOk(reply, created, conversation);
   }
 
   @Get()

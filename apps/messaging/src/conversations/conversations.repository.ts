@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type MessageDto } from '../messages/dto/message.dto';
+import { type MessageDto } from '../delivery/dto/message.dto';
 
 /** A conversation as one member sees it, before member names are attached. */
 export interface ConversationView {

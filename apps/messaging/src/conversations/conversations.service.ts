@@ -1,21 +1,22 @@
-import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
 import { ConversationMembers, SafetyGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor, PageQueryDto } from '@plaza/http';
+import { CURSOR_TIME, CURSOR_UUID, decodeCursor, DomainError, encodeCursor, PageQueryDto } from '@plaza/http';
 import { GraphReadModelRepository } from '../graph/graph-read-model.repository';
-import { MessageDeliveryService } from '../messages/message-delivery.service';
-import { conversationNotFound } from '../messages/messages.service';
+import { conversationNotFound } from './conversation.errors';
+import { MessageDeliveryService } from '../delivery/message-delivery.service';
 import { type AddMembersDto } from './dto/add-members.dto';
 import type { ConversationDto, ConversationPageDto } from './dto/conversation.dto';
 import { type CreateConversationDto, GROUP_MAX_MEMBERS } from './dto/create-conversation.dto';
 import { type ConversationView, ConversationsRepository } from './conversations.repository';
 
-const notConnected = (): ForbiddenException =>
-  new ForbiddenException({ message: 'Only your connections can be added to a group', code: 'forbidden' });
+const notConnected = (): DomainError => new DomainError('forbidden', 'Only your connections can be added to a group');
+const tooManyMembers = (): DomainError =>
+  new DomainError('bad_request', `A group has at most ${GROUP_MAX_MEMBERS} members`);
 
 /**
  * Conversations and their membership. Membership lives in PostgreSQL; the Redis set the gateway
@@ -41,11 +42,7 @@ export class ConversationsService {
     dto: CreateConversationDto,
   ): Promise<{ conversation: ConversationDto; created: boolean }> {
     const others = [...new Set(dto.memberIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
-    if (!others.length)
-      throw new BadRequestException({
-        message: 'memberIds must name at least one user other than you',
-        code: 'bad_request',
-      });
+    if (!others.length) throw new DomainError('bad_request', 'memberIds must name at least one user other than you');
     await this.requireUsers(others);
     return others.length === 1
       ? this.createDirect(caller, others[0])
@@ -58,7 +55,7 @@ export class ConversationsService {
   ): Promise<{ conversation: ConversationDto; created: boolean }> {
     // Either side's block hides each from the other: no conversation is opened, nor shown.
     if ((await this.safety.blockedAmong(caller.userId, [otherId])).size) {
-      throw new ForbiddenException({ message: 'You cannot start a conversation with this user', code: 'forbidden' });
+      throw new DomainError('forbidden', 'You cannot start a conversation with this user');
     }
     const { id, created } = await this.dataSource.transaction(async (manager) => {
       const result = await this.conversations.createDirect(manager, randomUUID(), caller.userId, otherId);
@@ -80,11 +77,7 @@ export class ConversationsService {
     others: string[],
     title: string | null,
   ): Promise<{ conversation: ConversationDto; created: boolean }> {
-    if (others.length + 1 > GROUP_MAX_MEMBERS)
-      throw new BadRequestException({
-        message: `A group has at most ${GROUP_MAX_MEMBERS} members`,
-        code: 'bad_request',
-      });
+    if (others.length + 1 > GROUP_MAX_MEMBERS) throw tooManyMembers();
     await this.requireConnections(caller, others);
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
@@ -114,7 +107,7 @@ export class ConversationsService {
   private async requireUsers(userIds: readonly string[]): Promise<void> {
     const users = await this.safety.users(userIds);
     const missing = userIds.filter((id) => !users.get(id));
-    if (missing.length) throw new NotFoundException({ message: 'User not found', code: 'not_found' });
+    if (missing.length) throw new DomainError('not_found', 'User not found');
     await this.graph.seedUsers([...users.values()].filter((u) => u !== null));
   }
 
@@ -151,17 +144,11 @@ export class ConversationsService {
     const added = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
       if (!conversation) throw conversationNotFound();
-      if (conversation.type !== 'group')
-        throw new ForbiddenException({ message: 'Members can only be added to a group', code: 'forbidden' });
+      if (conversation.type !== 'group') throw new DomainError('forbidden', 'Members can only be added to a group');
       const current = new Set(conversation.memberIds);
       const newcomers = candidates.filter((id) => !current.has(id));
       if (!newcomers.length) return [];
-      if (current.size + newcomers.length > GROUP_MAX_MEMBERS) {
-        throw new BadRequestException({
-          message: `A group has at most ${GROUP_MAX_MEMBERS} members`,
-          code: 'bad_request',
-        });
-      }
+      if (current.size + newcomers.length > GROUP_MAX_MEMBERS) throw tooManyMembers();
       if (newcomers.some((id) => !connectedNow.has(id))) throw notConnected();
       const inserted = await this.conversations.addMembers(manager, conversationId, newcomers);
       await this.outbox.publishMany(
@@ -179,8 +166,7 @@ export class ConversationsService {
     const remaining = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.conversations.lockForMember(manager, conversationId, caller.userId);
       if (!conversation) throw conversationNotFound();
-      if (conversation.type !== 'group')
-        throw new ForbiddenException({ message: 'A direct conversation cannot be left', code: 'forbidden' });
+      if (conversation.type !== 'group') throw new DomainError('forbidden', 'A direct conversation cannot be left');
       await this.conversations.leave(manager, conversationId, caller.userId);
       await this.outbox.publish(manager, 'conversation.member_removed', { conversationId, userId: caller.userId });
       return conversation.memberIds.filter((id) => id !== caller.userId);

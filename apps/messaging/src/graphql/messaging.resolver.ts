@@ -15,7 +15,7 @@ import { REDIS, type Redis } from '@plaza/redis';
 import { ConversationsService } from '../conversations/conversations.service';
 import type { ConversationDto } from '../conversations/dto/conversation.dto';
 import { ListMessagesQueryDto } from '../messages/dto/list-messages-query.dto';
-import type { MessageDto } from '../messages/dto/message.dto';
+import type { MessageDto } from '../delivery/dto/message.dto';
 import { SendMessageDto } from '../messages/dto/send-message.dto';
 import { MessagesService } from '../messages/messages.service';
 

@@ -1,7 +1,8 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { isUnavailableError } from '@plaza/http';
-import { MessageDeliveryService } from './message-delivery.service';
-import { MessagesRepository, type NewMessage, type StoredMessage } from './messages.repository';
+import { MessageDeliveryService } from '../delivery/message-delivery.service';
+import type { StoredMessage } from '../delivery/stored-message';
+import { MessagesRepository, type NewMessage } from './messages.repository';
 
 /**
  * Parallel group-commit lanes. A conversation always uses the same lane, so its messages are

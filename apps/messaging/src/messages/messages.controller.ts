@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -10,11 +9,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
+import { ApiCreatedOrOk, sendCreatedOrOk } from '@plaza/http';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
 import { MarkReadDto } from './dto/mark-read.dto';
 import { ListMessagesQueryDto } from './dto/list-messages-query.dto';
-import { MessageDto, MessagePageDto } from './dto/message.dto';
+import { MessageDto } from '../delivery/dto/message.dto';
+import { MessagePageDto } from './dto/message-page.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MessagesService } from './messages.service';
 
@@ -48,8 +49,7 @@ export class MessagesController {
     description:
       "Stored with the next seq of the conversation, then pushed as `message:new` to every member (the sender's other sockets too). Idempotent on `clientMsgId` per sender and conversation: a retry answers 200 with the stored message and stores nothing.",
   })
-  @ApiCreatedResponse({ type: MessageDto, description: 'Stored' })
-  @ApiOkResponse({ type: MessageDto, description: 'Already stored under this clientMsgId' })
+  @ApiCreatedOrOk(MessageDto, { created: 'Stored', existing: 'Already stored under this clientMsgId' })
   @ApiBadRequestResponse({ description: 'Text empty, blank or over 4000 characters; clientMsgId missing or malformed' })
   @ApiForbiddenResponse({ description: 'A direct conversation where either member blocked the other' })
   @ApiNotFoundResponse({ description: 'No such conversation, or the caller is not a member' })
@@ -60,7 +60,7 @@ export class MessagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { message, created } = await this.messages.send(caller, id, dto);
-    await reply.status(created ? HttpStatus.CREATED : HttpStatus.OK).send(message);
+    await sendCreatedOrOk(reply, created, message);
   }
 
   @Post(':id/read')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { MessageDto } from './dto/message.dto';
+import type { MessageDto } from '../delivery/dto/message.dto';
+import type { StoredMessage } from '../delivery/stored-message';
 
 export interface NewMessage {
   id: string;
@@ -122,13 +123,6 @@ SELECT a.ord, i.*, mb.member_ids, a.prev_activity_at
   JOIN accepted a ON a.id = i.id
   JOIN members mb ON mb.conversation_id = i.conversation_id
  ORDER BY i.conversation_id, i.seq`;
-
-export interface StoredMessage {
-  message: MessageDto;
-  memberIds: string[];
-  /** When the conversation's previous message (seq - 1) was committed at the latest. */
-  prevActivityAt: Date;
-}
 
 @Injectable()
 export class MessagesRepository {

@@ -1,19 +1,18 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, encodeCursor } from '@plaza/http';
+import { decodeCursor, DomainError, encodeCursor } from '@plaza/http';
+import { conversationNotFound } from '../conversations/conversation.errors';
 import { ConversationSafety } from '../conversations/conversation-safety.service';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import type { ListMessagesQueryDto } from './dto/list-messages-query.dto';
 import type { MarkReadDto } from './dto/mark-read.dto';
-import type { MessageDto, MessagePageDto } from './dto/message.dto';
+import type { MessageDto } from '../delivery/dto/message.dto';
+import type { MessagePageDto } from './dto/message-page.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageBatcher } from './message-batcher.service';
-import { MessageDeliveryService } from './message-delivery.service';
+import { MessageDeliveryService } from '../delivery/message-delivery.service';
 import { type MessageRange, MessagesRepository } from './messages.repository';
-
-export const conversationNotFound = (): NotFoundException =>
-  new NotFoundException({ message: 'Conversation not found', code: 'not_found' });
 
 interface MessageCursor extends Record<string, string | number> {
   d: string;
@@ -51,7 +50,8 @@ export class MessagesService {
     } catch (err) {
       // A retry of a message stored before the block still gets that message (200), nothing new.
       const stored =
-        err instanceof ForbiddenException &&
+        err instanceof DomainError &&
+        err.code === 'forbidden' &&
         (await this.messages.findByClientMsgId(conversationId, caller.userId, dto.clientMsgId));
       if (stored) return { message: stored, created: false };
       throw err;
@@ -79,7 +79,7 @@ export class MessagesService {
     if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
     const stored = await this.messages.findByClientMsgId(conversationId, caller.userId, clientMsgId);
     if (stored) return { message: stored, created: false };
-    throw new ForbiddenException({ message: 'You cannot send messages to this user', code: 'forbidden' });
+    throw new DomainError('forbidden', 'You cannot send messages to this user');
   }
 
   /**

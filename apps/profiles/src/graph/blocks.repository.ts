@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 export class BlocksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async isBlocked(blockerId: string, blockedId: string, manager?: EntityManager): Promise<boolean> {
+  async isBlocked(manager: EntityManager | undefined, blockerId: string, blockedId: string): Promise<boolean> {
     const rows = await (manager ?? this.dataSource).query<unknown[]>(
       `SELECT 1 FROM profiles.blocks WHERE blocker_id = $1 AND blocked_id = $2`,
       [blockerId, blockedId],

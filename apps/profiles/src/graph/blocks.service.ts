@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
 import type { Principal } from '@plaza/session';
@@ -26,7 +27,7 @@ export class BlocksService {
    * either way, each with its own event so that read models elsewhere drop the edges too.
    */
   async block(caller: Principal, userId: string): Promise<void> {
-    if (userId === caller.userId) throw new BadRequestException('You cannot block yourself');
+    if (userId === caller.userId) throw new DomainError('bad_request', 'You cannot block yourself');
     await this.profiles.ensureProfile(caller);
     await this.profiles.ensureRegistered(userId);
     await this.dataSource.transaction(async (manager) => {
@@ -45,7 +46,7 @@ export class BlocksService {
 
   /** Idempotent; restores nothing that the block removed. */
   async unblock(caller: Principal, userId: string): Promise<void> {
-    if (userId === caller.userId) throw new BadRequestException('You cannot block yourself');
+    if (userId === caller.userId) throw new DomainError('bad_request', 'You cannot block yourself');
     await this.profiles.ensureProfile(caller);
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);

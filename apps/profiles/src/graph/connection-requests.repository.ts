@@ -38,7 +38,7 @@ function toRecord(row: RequestRow): ConnectionRequestRecord {
 export class ConnectionRequestsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findById(id: string, manager?: EntityManager): Promise<ConnectionRequestRecord | null> {
+  async findById(manager: EntityManager | undefined, id: string): Promise<ConnectionRequestRecord | null> {
     const rows = await (manager ?? this.dataSource).query<RequestRow[]>(
       `SELECT ${COLUMNS} FROM profiles.connection_requests r WHERE r.id = $1`,
       [id],

@@ -61,7 +61,7 @@ export class ConnectionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConnectionRequestDto> {
     const outcome = await this.connections.request(user, body.userId);
-    void reply.status(outcome.status);
+    void reply.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.request;
   }
 

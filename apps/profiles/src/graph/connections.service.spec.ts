@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import type { Principal } from '@plaza/session';
 import { newTestService } from '@plaza/testing';
@@ -43,7 +42,7 @@ describe('ConnectionsService.request', () => {
 
   it('answers 404 to someone the other user blocked: the block is not revealed', async () => {
     const t = setup();
-    t.mock(BlocksRepository).isBlocked.mockImplementation((blocker, blocked) =>
+    t.mock(BlocksRepository).isBlocked.mockImplementation((_manager, blocker, blocked) =>
       Promise.resolve(blocker === THEM && blocked === ME),
     );
     await expect(t.sut.request(caller, THEM)).rejects.toMatchObject({ status: 404 });
@@ -54,7 +53,9 @@ describe('ConnectionsService.request', () => {
     const blockedByMe = setup();
     blockedByMe
       .mock(BlocksRepository)
-      .isBlocked.mockImplementation((blocker, blocked) => Promise.resolve(blocker === ME && blocked === THEM));
+      .isBlocked.mockImplementation((_manager, blocker, blocked) =>
+        Promise.resolve(blocker === ME && blocked === THEM),
+      );
     await expect(blockedByMe.sut.request(caller, THEM)).rejects.toMatchObject({ status: 409 });
 
     const connected = setup();
@@ -74,7 +75,7 @@ describe('ConnectionsService.request', () => {
     t.mock(ConnectionRequestsRepository).findPendingBetween.mockResolvedValue(theirs);
     t.mock(ConnectionRequestsRepository).resolve.mockResolvedValue({ ...theirs, status: 'accepted' });
     const outcome = await t.sut.request(caller, THEM);
-    expect(outcome).toMatchObject({ status: HttpStatus.OK, request: { fromUserId: THEM, status: 'accepted' } });
+    expect(outcome).toMatchObject({ created: false, request: { fromUserId: THEM, status: 'accepted' } });
     expect(t.mock(GraphEdgesService).connect).toHaveBeenCalledWith(t.manager, THEM, ME, theirs.id);
     expect(t.mock(ConnectionRequestsRepository).insertPending).not.toHaveBeenCalled();
   });
@@ -84,7 +85,7 @@ describe('ConnectionsService.request', () => {
     const mine = pending(ME, THEM);
     t.mock(ConnectionRequestsRepository).insertPending.mockResolvedValue(mine);
     const outcome = await t.sut.request(caller, THEM);
-    expect(outcome).toMatchObject({ status: HttpStatus.CREATED, request: { fromUserId: ME, status: 'pending' } });
+    expect(outcome).toMatchObject({ created: true, request: { fromUserId: ME, status: 'pending' } });
     expect(t.mock(OutboxService).publish).toHaveBeenCalledWith(t.manager, 'connection.requested', {
       requestId: mine.id,
       fromUserId: ME,

@@ -1,10 +1,10 @@
-import { BadRequestException, ConflictException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor, pageOf, PageQueryDto } from '@plaza/http';
+import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor, pageOf, PageQueryDto, DomainError } from '@plaza/http';
 import type { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -20,7 +20,8 @@ import { GraphEdgesService } from './graph-edges.service';
 import { SafetyGraphSync } from './safety-graph.sync';
 
 export interface RequestOutcome {
-  status: HttpStatus.CREATED | HttpStatus.OK;
+  /** False when the call accepted the other side's pending request instead (200, not 201). */
+  created: boolean;
   request: ConnectionRequestDto;
 }
 
@@ -54,28 +55,28 @@ export class ConnectionsService {
    */
   async request(caller: Principal, toUserId: string): Promise<RequestOutcome> {
     const me = caller.userId;
-    if (toUserId === me) throw new BadRequestException('You cannot connect with yourself');
+    if (toUserId === me) throw new DomainError('bad_request', 'You cannot connect with yourself');
     await this.profilesService.ensureProfile(caller);
     await this.profilesService.ensureRegistered(toUserId);
     const outcome = await this.dataSource.transaction(async (manager): Promise<RequestOutcome> => {
       await this.edges.lockPair(manager, me, toUserId);
-      if (await this.blocks.isBlocked(toUserId, me, manager)) throw new NotFoundException('User not found');
-      if (await this.blocks.isBlocked(me, toUserId, manager))
-        throw new ConflictException('You have blocked this user; unblock them first');
+      if (await this.blocks.isBlocked(manager, toUserId, me)) throw new DomainError('not_found', 'User not found');
+      if (await this.blocks.isBlocked(manager, me, toUserId))
+        throw new DomainError('conflict', 'You have blocked this user; unblock them first');
       if (await this.connections.areConnected(manager, me, toUserId))
-        throw new ConflictException('You are already connected');
+        throw new DomainError('conflict', 'You are already connected');
       const pending = await this.requests.findPendingBetween(manager, me, toUserId);
-      if (pending?.fromUserId === me) throw new ConflictException('A connection request is already pending');
+      if (pending?.fromUserId === me) throw new DomainError('conflict', 'A connection request is already pending');
       if (pending) {
         const accepted = await this.requests.resolve(manager, pending.id, 'accepted');
         await this.edges.connect(manager, pending.fromUserId, me, pending.id);
-        return { status: HttpStatus.OK, request: toDto(accepted!) };
+        return { created: false, request: toDto(accepted!) };
       }
       const created = await this.requests.insertPending(manager, randomUUID(), me, toUserId);
       await this.outbox.publish(manager, 'connection.requested', { requestId: created.id, fromUserId: me, toUserId });
-      return { status: HttpStatus.CREATED, request: toDto(created) };
+      return { created: true, request: toDto(created) };
     });
-    if (outcome.status === HttpStatus.OK) await this.safety.syncPair(me, toUserId);
+    if (!outcome.created) await this.safety.syncPair(me, toUserId);
     return outcome;
   }
 
@@ -89,23 +90,23 @@ export class ConnectionsService {
 
   /** Only the sender may withdraw; a request that is not theirs or not pending is 404. */
   async withdraw(caller: Principal, requestId: string): Promise<void> {
-    const request = await this.requests.findById(requestId);
+    const request = await this.requests.findById(undefined, requestId);
     if (!request || request.fromUserId !== caller.userId || request.status !== 'pending')
-      throw new NotFoundException('Connection request not found');
+      throw new DomainError('not_found', 'Connection request not found');
     await this.dataSource.transaction(async (manager) => {
       await this.profiles.lockPair(manager, request.fromUserId, request.toUserId);
       if (!(await this.requests.resolve(manager, requestId, 'withdrawn')))
-        throw new NotFoundException('Connection request not found');
+        throw new DomainError('not_found', 'Connection request not found');
     });
   }
 
   /** Removes the connection and the follows it implied; 404 when not connected. */
   async remove(caller: Principal, userId: string): Promise<void> {
-    if (userId === caller.userId) throw new BadRequestException('You cannot be connected to yourself');
+    if (userId === caller.userId) throw new DomainError('bad_request', 'You cannot be connected to yourself');
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
       if (!(await this.edges.disconnect(manager, caller.userId, userId)))
-        throw new NotFoundException('Connection not found');
+        throw new DomainError('not_found', 'Connection not found');
     });
     await this.safety.syncPair(caller.userId, userId);
   }
@@ -158,14 +159,16 @@ export class ConnectionsService {
     requestId: string,
     status: 'accepted' | 'declined',
   ): Promise<ConnectionRequestDto> {
-    const request = await this.requests.findById(requestId);
-    if (!request || request.toUserId !== caller.userId) throw new NotFoundException('Connection request not found');
+    const request = await this.requests.findById(undefined, requestId);
+    if (!request || request.toUserId !== caller.userId)
+      throw new DomainError('not_found', 'Connection request not found');
     const dto = await this.dataSource.transaction(async (manager) => {
       await this.profiles.lockPair(manager, request.fromUserId, request.toUserId);
       const answered = await this.requests.resolve(manager, requestId, status);
       if (!answered)
-        throw new ConflictException(
-          `The connection request is already ${(await this.requests.findById(requestId, manager))?.status ?? 'gone'}`,
+        throw new DomainError(
+          'conflict',
+          `The connection request is already ${(await this.requests.findById(manager, requestId))?.status ?? 'gone'}`,
         );
       if (status === 'accepted') await this.edges.connect(manager, request.fromUserId, request.toUserId, request.id);
       return toDto(answered);

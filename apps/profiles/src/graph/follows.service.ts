@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
@@ -21,14 +22,15 @@ export class FollowsService {
 
   /** Idempotent. Someone who blocked the caller is answered like an unknown user (404). */
   async follow(caller: Principal, userId: string): Promise<void> {
-    if (userId === caller.userId) throw new BadRequestException('You cannot follow yourself');
+    if (userId === caller.userId) throw new DomainError('bad_request', 'You cannot follow yourself');
     await this.profiles.ensureProfile(caller);
     await this.profiles.ensureRegistered(userId);
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
-      if (await this.blocks.isBlocked(userId, caller.userId, manager)) throw new NotFoundException('User not found');
-      if (await this.blocks.isBlocked(caller.userId, userId, manager))
-        throw new ConflictException('You have blocked this user; unblock them first');
+      if (await this.blocks.isBlocked(manager, userId, caller.userId))
+        throw new DomainError('not_found', 'User not found');
+      if (await this.blocks.isBlocked(manager, caller.userId, userId))
+        throw new DomainError('conflict', 'You have blocked this user; unblock them first');
       await this.edges.follow(manager, caller.userId, userId);
     });
     await this.safety.syncPair(caller.userId, userId);
@@ -36,13 +38,14 @@ export class FollowsService {
 
   /** Idempotent. A connection implies following each other: remove the connection instead (409). */
   async unfollow(caller: Principal, userId: string): Promise<void> {
-    if (userId === caller.userId) throw new BadRequestException('You cannot follow yourself');
+    if (userId === caller.userId) throw new DomainError('bad_request', 'You cannot follow yourself');
     await this.profiles.ensureProfile(caller);
     await this.dataSource.transaction(async (manager) => {
       await this.edges.lockPair(manager, caller.userId, userId);
-      if (await this.blocks.isBlocked(userId, caller.userId, manager)) throw new NotFoundException('User not found');
+      if (await this.blocks.isBlocked(manager, userId, caller.userId))
+        throw new DomainError('not_found', 'User not found');
       if (await this.connections.areConnected(manager, caller.userId, userId)) {
-        throw new ConflictException('Connections follow each other; remove the connection to stop following');
+        throw new DomainError('conflict', 'Connections follow each other; remove the connection to stop following');
       }
       await this.edges.unfollow(manager, caller.userId, userId);
     });

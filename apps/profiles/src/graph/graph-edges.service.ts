@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { OutboxService } from '@plaza/events';
 import type { EntityManager } from 'typeorm';
 import { ProfilesRepository } from '../profiles/profiles.repository';
@@ -22,7 +23,7 @@ export class GraphEdgesService {
   /** Locks both profiles (user-id order); 404 when the other user has no profile. */
   async lockPair(manager: EntityManager, callerId: string, otherId: string): Promise<void> {
     const found = await this.profiles.lockPair(manager, callerId, otherId);
-    if (!found.has(otherId)) throw new NotFoundException('User not found');
+    if (!found.has(otherId)) throw new DomainError('not_found', 'User not found');
   }
 
   /** Connects a pair and makes them follow each other; `requesterId` sent the request that was accepted. */

@@ -1,4 +1,4 @@
-import type { RelationshipFacts } from '../graph/relationships.repository';
+import type { RelationshipFacts } from './relationships.repository';
 import type { ConnectionState, ProfileDto, RelationshipDto } from './dto/profile.dto';
 import type { ProfileRecord } from './profiles.repository';
 

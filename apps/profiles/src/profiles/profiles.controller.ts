@@ -2,8 +2,6 @@ import { Body, Controller, Get, Param, Patch, Query, UseInterceptors } from '@ne
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
-import { PageQueryDto } from '@plaza/http';
-import { SuggestionsService } from '../graph/suggestions.service';
 import { ProfileDto, ProfilePageDto } from './dto/profile.dto';
 import { SearchProfilesQueryDto } from './dto/search-profiles-query.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
@@ -15,10 +13,7 @@ import { ProfilesService } from './profiles.service';
 @UseInterceptors(EnsureProfileInterceptor)
 @Controller('api/profiles')
 export class ProfilesController {
-  constructor(
-    private readonly profiles: ProfilesService,
-    private readonly suggestions: SuggestionsService,
-  ) {}
+  constructor(private readonly profiles: ProfilesService) {}
 
   @Get()
   @ApiOperation({
@@ -43,15 +38,6 @@ export class ProfilesController {
   @ApiBadRequestResponse({ description: 'Unknown field, or a field over its limit' })
   update(@CurrentUser() user: Principal, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
     return this.profiles.updateMe(user, body);
-  }
-
-  @Get('me/suggestions')
-  @ApiOperation({
-    summary: 'People you may know: second-degree connections (most mutual connections first), then your followers',
-  })
-  @ApiOkResponse({ type: ProfilePageDto })
-  suggest(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<ProfilePageDto> {
-    return this.suggestions.suggest(user, query);
   }
 
   @Get(':handle')

@@ -75,7 +75,7 @@ export class ProfilesRepository {
     return manager ?? this.dataSource;
   }
 
-  async findById(userId: string, manager?: EntityManager): Promise<ProfileRecord | null> {
+  async findById(manager: EntityManager | undefined, userId: string): Promise<ProfileRecord | null> {
     const rows = await this.q(manager).query<ProfileRow[]>(
       `SELECT ${PROFILE_COLUMNS} FROM profiles.profiles p WHERE p.user_id = $1`,
       [userId],
@@ -161,7 +161,7 @@ export class ProfilesRepository {
       params.push(fields[key]);
       sets.push(`${column} = $${params.length}`);
     }
-    if (!sets.length) return this.findById(userId, manager);
+    if (!sets.length) return this.findById(manager, userId);
     const rows = await manager.query<[ProfileRow[], number]>(
       `UPDATE profiles.profiles p SET ${sets.join(', ')}, updated_at = now() WHERE p.user_id = $1 RETURNING ${PROFILE_COLUMNS}`,
       params,

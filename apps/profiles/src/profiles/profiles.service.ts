@@ -1,11 +1,11 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DomainEvent, OnDomainEvent, OutboxService } from '@plaza/events';
 import { type DirectoryUser, SafetyGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, pageOf } from '@plaza/http';
-import { RelationshipsRepository } from '../graph/relationships.repository';
+import { decodeCursor, encodeCursor, pageOf, DomainError } from '@plaza/http';
+import { RelationshipsRepository } from './relationships.repository';
 import type { ProfileDto, ProfilePageDto } from './dto/profile.dto';
 import type { SearchProfilesQueryDto } from './dto/search-profiles-query.dto';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
@@ -102,16 +102,16 @@ export class ProfilesService {
         profile = await this.profiles.findByHandle(handle);
       }
     }
-    if (!profile) throw new NotFoundException('Profile not found');
+    if (!profile) throw new DomainError('not_found', 'Profile not found');
     const [dto] = await this.present(viewer.userId, [profile]);
     // Blocked by them: indistinguishable from a profile that does not exist.
-    if (!dto) throw new NotFoundException('Profile not found');
+    if (!dto) throw new DomainError('not_found', 'Profile not found');
     return dto;
   }
 
   async getMe(viewer: Principal): Promise<ProfileDto> {
-    const profile = await this.profiles.findById(viewer.userId);
-    if (!profile) throw new NotFoundException('Profile not found');
+    const profile = await this.profiles.findById(undefined, viewer.userId);
+    if (!profile) throw new DomainError('not_found', 'Profile not found');
     return toProfileDto(profile, toRelationship(viewer.userId, viewer.userId, undefined));
   }
 
@@ -127,7 +127,7 @@ export class ProfilesService {
     if (Object.values(fields).every((v) => v === undefined)) return this.getMe(viewer);
     const updated = await this.dataSource.transaction(async (manager) => {
       const profile = await this.profiles.update(manager, viewer.userId, fields);
-      if (!profile) throw new NotFoundException('Profile not found');
+      if (!profile) throw new DomainError('not_found', 'Profile not found');
       await this.outbox.publish(manager, 'profile.updated', {
         userId: profile.userId,
         handle: profile.handle,

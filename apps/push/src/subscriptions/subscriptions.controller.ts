@@ -13,7 +13,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -22,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser } from '@plaza/rbac';
+import { ApiCreatedOrOk, sendCreatedOrOk } from '@plaza/http';
 import type { Principal } from '@plaza/session';
 import type { FastifyReply } from 'fastify';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
@@ -54,8 +54,7 @@ export class SubscriptionsController {
     description:
       'Tied to the caller and the session of the token: signing that session out ends it. The same endpoint or token again answers 200 with the same id.',
   })
-  @ApiCreatedResponse({ type: SubscriptionDto, description: 'Registered' })
-  @ApiOkResponse({ type: SubscriptionDto, description: 'Already registered' })
+  @ApiCreatedOrOk(SubscriptionDto, { created: 'Registered', existing: 'Already registered' })
   @ApiBadRequestResponse({
     description: '`endpoint_not_allowed`: endpoint outside PUSH_ENDPOINT_ORIGINS; or a malformed body',
   })
@@ -66,7 +65,7 @@ export class SubscriptionsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { dto: view, created } = await this.subscriptions.subscribe(caller, dto);
-    await reply.status(created ? HttpStatus.CREATED : HttpStatus.OK).send(view);
+    await sendCreatedOrOk(reply, created, view);
   }
 
   @Get('subscriptions')

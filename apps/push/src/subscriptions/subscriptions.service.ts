@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BadRequestException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import type { Principal } from '@plaza/session';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
 import { SessionLiveness } from '../common/session-liveness';
@@ -15,7 +10,7 @@ import { endpointAllowed, validBrowserKey } from './endpoint-origins';
 import { type SubscriptionRow, SubscriptionsRepository } from './subscriptions.repository';
 
 const unavailable = (what: string) =>
-  new ServiceUnavailableException({ message: `${what} is not configured on this server`, code: 'push_unavailable' });
+  new DomainError('unavailable', `${what} is not configured on this server`, { reason: 'push_unavailable' });
 
 /** The caller's push subscriptions and settings. */
 @Injectable()
@@ -39,21 +34,17 @@ export class SubscriptionsService {
   async subscribe(caller: Principal, dto: CreateSubscriptionDto): Promise<{ dto: SubscriptionDto; created: boolean }> {
     const webpush = dto.endpoint !== undefined || dto.keys !== undefined;
     if (webpush === (dto.fcmToken !== undefined))
-      throw new BadRequestException({
-        message: 'Send either a PushSubscription {endpoint, keys} or {fcmToken, platform}',
-        code: 'bad_request',
-      });
+      throw new DomainError('bad_request', 'Send either a PushSubscription {endpoint, keys} or {fcmToken, platform}');
     const base = { id: randomUUID(), user_id: caller.userId, session_id: caller.sessionId };
     let row: Omit<SubscriptionRow, 'created_at'>;
     if (webpush) {
       if (!this.settings.vapid) throw unavailable('Web Push');
       if (!endpointAllowed(dto.endpoint!, this.settings.endpointOrigins))
-        throw new BadRequestException({
-          message: 'This push service is not allowed (PUSH_ENDPOINT_ORIGINS)',
-          code: 'endpoint_not_allowed',
+        throw new DomainError('bad_request', 'This push service is not allowed (PUSH_ENDPOINT_ORIGINS)', {
+          reason: 'endpoint_not_allowed',
         });
       if (!validBrowserKey(dto.keys!.p256dh))
-        throw new BadRequestException({ message: 'keys.p256dh is not a P-256 public key', code: 'bad_request' });
+        throw new DomainError('bad_request', 'keys.p256dh is not a P-256 public key');
       row = {
         ...base,
         kind: 'webpush',
@@ -91,7 +82,7 @@ export class SubscriptionsService {
   /** 404 `not_found` unless it is one of the caller's. */
   async unsubscribe(caller: Principal, id: string): Promise<void> {
     if (!(await this.subscriptions.deleteOwned(id, caller.userId)))
-      throw new NotFoundException({ message: 'Subscription not found', code: 'not_found' });
+      throw new DomainError('not_found', 'Subscription not found');
   }
 
   async setPreviews(caller: Principal, previews: boolean): Promise<{ previews: boolean }> {

@@ -341,23 +341,6 @@ export interface paths {
     patch: operations['ProfilesController_update'];
     trace?: never;
   };
-  '/api/profiles/me/suggestions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** People you may know: second-degree connections (most mutual connections first), then your followers */
-    get: operations['ProfilesController_suggest'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/profiles/{handle}': {
     parameters: {
       query?: never;
@@ -367,6 +350,23 @@ export interface paths {
     };
     /** A profile by handle, with the relationship from the caller */
     get: operations['ProfilesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/profiles/me/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** People you may know: second-degree connections (most mutual connections first), then your followers */
+    get: operations['ProfilesController_suggest'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2732,66 +2732,6 @@ export interface operations {
       };
     };
   };
-  ProfilesController_suggest: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from the previous page's `nextCursor` */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProfilesProfilePageDto'];
-        };
-      };
-      /** @description Invalid input: unknown fields, wrong types, limits, malformed ids (`bad_request`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description Missing, invalid or expired token, or revoked session */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
-      429: {
-        headers: {
-          'Retry-After': components['headers']['Retry-After'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-    };
-  };
   ProfilesController_get: {
     parameters: {
       query?: never;
@@ -2831,6 +2771,66 @@ export interface operations {
       };
       /** @description No such handle, or its owner blocked the caller */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait `Retry-After` seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The app or its storage is unavailable for a moment (`unavailable`); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  ProfilesController_suggest: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProfilesProfilePageDto'];
+        };
+      };
+      /** @description Invalid input: unknown fields, wrong types, limits, malformed ids (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or expired token, or revoked session */
+      401: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MessageDto } from '../../messages/dto/message.dto';
+import { MessageDto } from '../../delivery/dto/message.dto';
 
 export class ConversationMemberDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RealtimePublisher, SafetyGraph, TypingStore } from '@plaza/realtime';
-import type { StoredMessage } from './messages.repository';
+import type { StoredMessage } from './stored-message';
 
 /** A push that has not answered by then is given up on (logged): the message is stored either way. */
 const PUSH_TIMEOUT_MS = 5000;

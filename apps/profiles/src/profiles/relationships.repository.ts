@@ -13,6 +13,10 @@ export interface RelationshipFacts {
   blockedBy: boolean;
 }
 
+/**
+ * How each subject relates to a viewer, read from the graph tables: what a profile shows its
+ * viewer (`relationship`), and whether it may be shown at all (a block by the subject).
+ */
 @Injectable()
 export class RelationshipsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

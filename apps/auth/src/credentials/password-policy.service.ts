@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@plaza/http';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
@@ -60,6 +61,6 @@ export class PasswordPolicyService {
   }
 }
 
-function weak(message: string): BadRequestException {
-  return new BadRequestException({ message, code: 'weak_password' });
+function weak(message: string): DomainError {
+  return new DomainError('bad_request', message, { reason: 'weak_password' });
 }

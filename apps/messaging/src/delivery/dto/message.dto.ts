@@ -27,15 +27,3 @@ export class MessageDto implements MessagePayload {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
-
-export class MessagePageDto {
-  @ApiProperty({ type: [MessageDto], description: 'Always in increasing seq order' })
-  items: MessageDto[];
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor` for the next page in the same direction; null at the end',
-  })
-  nextCursor: string | null;
-}
