@@ -22,24 +22,19 @@
 // a time (one client). Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates
 // and drops its own database. Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_GRAPHQL_PAGES
 // (pages per variant, 400), BENCH_GRAPHQL_ROUNDS (10).
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { createDatabase, dropDatabase, freePort, startApp, stopChild } from './boot.mjs';
+import { pct } from './stats.mjs';
 
-const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
-const { Client } = require('pg');
-
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const PAGES = Number(process.env.BENCH_GRAPHQL_PAGES ?? 400);
 const ROUNDS = Number(process.env.BENCH_GRAPHQL_ROUNDS ?? 10);
 const AUTHORS = 10;
 const POSTS_PER_AUTHOR = 2;
+const DOMAIN_APPS = ['auth', 'profiles', 'feed', 'messaging'];
 
 const HOME = `query Home {
   me { id handle displayName headline email }
@@ -54,19 +49,6 @@ const HOME = `query Home {
   suggestions(first: 5) { id handle displayName headline }
 }`;
 
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** CPU time (user + system) of a process, in ms. */
 function cpuMs(pid) {
   try {
@@ -77,21 +59,10 @@ function cpuMs(pid) {
   }
 }
 
-async function withAdmin(fn) {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** auth, profiles, feed, messaging and two gateways (JavaScript and Rust planners) from dist/. */
+/** auth, profiles, feed, messaging and two gateways (JavaScript and Rust planners) from dist/, as `npm start` runs them. */
 async function startPlatform(databaseUrl) {
   const ports = {};
-  for (const name of ['auth', 'profiles', 'feed', 'messaging', 'gatewayJs', 'gatewayRust'])
-    ports[name] = await freePort();
+  for (const name of [...DOMAIN_APPS, 'js', 'rust']) ports[name] = await freePort();
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -108,54 +79,28 @@ async function startPlatform(databaseUrl) {
     REGISTER_RATE_LIMIT: '1000000',
     API_RATE_LIMIT: '100000000',
   };
-  const children = {};
-  const start = async (name, app, port, extra = {}) => {
-    const output = [];
-    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
-      env: { ...env, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const children = [];
+  const stop = () => Promise.all(children.map((c) => stopChild(c)));
+  const gateway = (planner) =>
+    startApp('gateway', {
+      env: { ...env, GATEWAY_PORT: String(ports[planner]), GRAPHQL_PLANNER: planner },
+      port: ports[planner],
+      children,
     });
-    child.stdout.on('data', (c) => output.push(c.toString()));
-    child.stderr.on('data', (c) => output.push(c.toString()));
-    children[name] = child;
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${name} exited: ${output.join('').slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`${name} not ready: ${output.join('').slice(-2000)}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const stop = () =>
-    Promise.all(
-      Object.values(children).map((c) =>
-        c.exitCode !== null ? undefined : new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))),
-      ),
-    );
   try {
-    await Promise.all(['auth', 'profiles', 'feed', 'messaging'].map((app) => start(app, app, ports[app])));
-    await start('gatewayJs', 'gateway', ports.gatewayJs, {
-      GATEWAY_PORT: String(ports.gatewayJs),
-      GRAPHQL_PLANNER: 'js',
-    });
-    await start('gatewayRust', 'gateway', ports.gatewayRust, {
-      GATEWAY_PORT: String(ports.gatewayRust),
-      GRAPHQL_PLANNER: 'rust',
-    });
+    const apps = await Promise.all(DOMAIN_APPS.map((app) => startApp(app, { env, port: ports[app], children })));
+    const appPids = apps.map((c) => c.pid);
+    const js = await gateway('js');
+    const rust = await gateway('rust');
+    return {
+      js: { url: `http://127.0.0.1:${ports.js}`, pids: [js.pid, ...appPids] },
+      rust: { url: `http://127.0.0.1:${ports.rust}`, pids: [rust.pid, ...appPids] },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
   }
-  const apps = ['auth', 'profiles', 'feed', 'messaging'].map((a) => children[a].pid);
-  return {
-    js: { url: `http://127.0.0.1:${ports.gatewayJs}`, pids: [children.gatewayJs.pid, ...apps] },
-    rust: { url: `http://127.0.0.1:${ports.gatewayRust}`, pids: [children.gatewayRust.pid, ...apps] },
-    stop,
-  };
 }
 
 /** One HTTP call; answers its JSON and the bytes of its body as received. */
@@ -303,11 +248,8 @@ function checkSameData(gql, rest) {
 
 async function main() {
   const load = os.loadavg().map((l) => l.toFixed(1));
-  const name = `plaza_bench_graphql_${process.pid}_${Date.now().toString(36)}`;
-  await withAdmin((a) => a.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const platform = await startPlatform(url.toString());
+  const db = await createDatabase('graphql');
+  const platform = await startPlatform(db.url);
   try {
     const reader = await seed(platform.js.url);
     const variants = {
@@ -385,7 +327,7 @@ async function main() {
     }
   } finally {
     await platform.stop();
-    await withAdmin((a) => a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await dropDatabase(db.name);
   }
 }
 
