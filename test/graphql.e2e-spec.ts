@@ -11,8 +11,7 @@ import {
   sharedPlatform,
   waitFor,
 } from '@plaza/testing';
-import { Client } from 'pg';
-import { codes, gql, type GraphqlResponse, metricSum } from './graphql.helpers';
+import { codes, gql, type GraphqlResponse } from './graphql.helpers';
 
 jest.setTimeout(180_000);
 
@@ -415,61 +414,6 @@ describe('GraphQL supergraph through the real gateways', () => {
       'Query',
     );
   });
-
-  it('resolves a home page of 20 posts by 20 authors with a constant number of subgraph calls and SQL scans', async () => {
-    const measure = async (authors: number) => {
-      const reader = await registerMember(api);
-      const writers = await Promise.all(Array.from({ length: authors }, () => registerMember(api)));
-      for (const [i, w] of writers.entries()) {
-        await api.put(`/api/follows/${w.id}`, undefined, { token: reader.token });
-        for (let k = 0; k < 20 / authors; k++)
-          await api.post('/api/posts', { text: `by ${i}.${k}` }, { token: w.token });
-      }
-      const home = `{ me { id handle } feed(first: 20) { edges { node { id text commentCount author { id handle displayName headline } } } }
-        notifications(first: 5) { unreadCount } conversations(first: 5) { edges { node { id members { handle } } } } }`;
-      await waitFor(
-        async () => ((await gql(api, home, {}, reader.token)).data?.feed.edges.length === 20 ? true : null),
-        {
-          timeoutMs: 10_000,
-          message: 'feed of 20',
-        },
-      );
-      await new Promise((r) => setTimeout(r, 1500)); // let background event handling settle
-      const before = await counters();
-      const data = ok(await gql(api, home, {}, reader.token));
-      expect(new Set(data.feed.edges.map((e: any) => e.node.author.id)).size).toBe(authors);
-      await new Promise((r) => setTimeout(r, 1200)); // PostgreSQL flushes table statistics about once a second
-      const after = await counters();
-      return { subgraphCalls: after.calls - before.calls, profileScans: after.scans - before.scans };
-    };
-    const counters = async () => {
-      let calls = 0;
-      for (const app of ['auth', 'profiles', 'feed', 'messaging']) {
-        calls += await metricSum(
-          platform.apps[app],
-          'plaza_http_request_duration_seconds_count',
-          { route: '/graphql' },
-          platform.env.INTERNAL_TOKEN,
-        );
-      }
-      const db = new Client({ connectionString: platform.env.DATABASE_URL });
-      await db.connect();
-      try {
-        const { rows } = await db.query<{ scans: string }>(
-          `SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0) AS scans FROM pg_stat_user_tables WHERE schemaname = 'profiles' AND relname = 'profiles'`,
-        );
-        return { calls, scans: Number(rows[0].scans) };
-      } finally {
-        await db.end();
-      }
-    };
-    const few = await measure(2);
-    const many = await measure(20);
-    // One request per subgraph (at most two hops: feed, then profiles for every author at once).
-    expect(many.subgraphCalls).toBeLessThanOrEqual(5);
-    expect(many.subgraphCalls).toBe(few.subgraphCalls);
-    // The SQL side is not asserted here: pg_stat_user_tables counts every suite's scans of the
-    // shared database (36 against 4 in a full run), so it cannot single out this request. The
-    // statement count per request needs a per-connection measure (open in issue #18).
-  });
+  // Subgraph calls and SQL statements per request (No N+1) are measured on a platform of its
+  // own, where no other suite's /graphql calls mix in: graphql-platform.e2e-spec.ts.
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { StatementCountingLogger } from './sql-statement.scope';
 
 export interface AppSchemaOptions {
   /** The PostgreSQL schema this app owns; no app reads another app's schema. */
@@ -21,6 +22,8 @@ export function dataSourceOptions(url: string, poolSize: number, app: AppSchemaO
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
+    // Logging stays off; statements are counted per HTTP request (plaza_http_request_sql_statements).
+    logger: new StatementCountingLogger(false),
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5000,

@@ -63,6 +63,16 @@ export function toGraphQLError(error: unknown): GraphQLError {
   });
 }
 
+/**
+ * What `__resolveReference` answers for an entity that does not exist or that the caller may not
+ * see: NOT_FOUND (REST's 404), so the gateway answers null for it with that code, not an error
+ * about a missing non-null field.
+ */
+export function foundEntity<T>(entity: T | null, typename: string): T {
+  if (entity === null) throw graphqlError('NOT_FOUND', `${typename} not found`);
+  return entity;
+}
+
 /** True when the error means "not found or not visible": nullable lookups answer null instead. */
 export function isNotFound(error: unknown): boolean {
   if (error instanceof GraphQLError) return error.extensions?.code === 'NOT_FOUND';

@@ -1,5 +1,5 @@
 export { type Connection, connectionOf, type Edge, MAX_PAGE_SIZE, pageSize } from './connection';
-export { graphqlError, isNotFound, toGraphQLError } from './graphql-error.mapper';
+export { foundEntity, graphqlError, isNotFound, toGraphQLError } from './graphql-error.mapper';
 export {
   composeSupergraph,
   type RegistryVerdict,

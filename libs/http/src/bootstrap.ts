@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { type PlazaConfig } from '@plaza/config';
+import { countSqlStatements, type SqlStatementTally } from '@plaza/database';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { errorBody } from './error-body';
@@ -82,6 +83,14 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
     const problem = inputProblem(body) ?? inputProblem(req.query) ?? inputProblem(req.params);
     if (problem) await reply.status(400).send(errorBody(400, problem));
   });
+  // The handler (and everything it awaits) runs inside the request's SQL tally. Entered at
+  // preHandler, not onRequest: body parsing runs on the socket's callbacks, which would lose it.
+  const tallies = new WeakMap<object, SqlStatementTally>();
+  fastify.addHook('preHandler', (req, _reply, done) => {
+    const tally: SqlStatementTally = { statements: 0 };
+    tallies.set(req, tally);
+    countSqlStatements(tally, done);
+  });
   const metrics = app.get(MetricsRegistry);
   fastify.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -89,6 +98,8 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    const tally = tallies.get(req);
+    if (tally) metrics.httpSqlStatements.observe({ method: req.method, route }, tally.statements);
   });
   fastify.addHook('onSend', async (_req, reply) => {
     // Proxied responses keep the name of the app that answered.

@@ -10,6 +10,8 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 export class MetricsRegistry {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** SQL statements one request sent (its `_sum` over `_count` is the mean per request of a route). */
+  readonly httpSqlStatements: Histogram<'method' | 'route'>;
   private readonly extra: Registry[] = [];
 
   constructor() {
@@ -19,6 +21,13 @@ export class MetricsRegistry {
       help: 'HTTP requests by route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.httpSqlStatements = new Histogram({
+      name: 'plaza_http_request_sql_statements',
+      help: 'SQL statements sent to PostgreSQL per HTTP request, by route (transaction control included)',
+      labelNames: ['method', 'route'],
+      buckets: [0, 1, 2, 4, 8, 16, 32, 64],
       registers: [this.registry],
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   connectionOf,
+  foundEntity,
   isNotFound,
   pageSize,
   type SubgraphContext,
@@ -29,6 +30,12 @@ const cursorOf = (item: { id: string; createdAt: string }): string =>
   encodePosition({ t: Date.parse(item.createdAt), id: item.id });
 
 const userRef = (author: { id: string } | null) => (author ? { __typename: 'User', id: author.id } : null);
+
+/** A batch's answers in the order of its keys; a key not found (or not visible) is null. */
+const inOrder =
+  <V>(ids: readonly string[]) =>
+  (found: Map<string, V>): (V | null)[] =>
+    ids.map((id) => found.get(id) ?? null);
 
 /** Thin: every field goes through the services (and rules, events, pushes) the REST controllers use. */
 @Injectable()
@@ -100,7 +107,8 @@ export class FeedResolver {
         },
       },
       Post: {
-        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => this.loadPost(ctx, ref.id),
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
+          foundEntity(await this.loadPost(ctx, uuidArg(ref.id, 'id')), 'Post'),
         author: (post: PostPayload) => userRef(post.author),
         reactionCounts: (post: PostPayload) =>
           Object.entries(post.reactionCounts).map(([type, count]) => ({ type, count })),
@@ -116,29 +124,38 @@ export class FeedResolver {
         },
       },
       Comment: {
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          const comment = await ctx
+            .loader<string, CommentView | null>('comment', (ids) =>
+              this.posts.commentsByIds(viewer.userId, ids).then(inOrder(ids)),
+            )
+            .load(uuidArg(ref.id, 'id'));
+          return foundEntity(comment, 'Comment');
+        },
         post: (comment: CommentView, _: unknown, ctx: SubgraphContext) => this.loadPost(ctx, comment.postId),
         author: (comment: CommentView) => userRef(comment.author),
       },
       Notification: {
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+          const viewer = await ctx.principal();
+          const notification = await ctx
+            .loader<string, NotificationPayload | null>('notification', (ids) =>
+              this.notifications.byIds(viewer.userId, ids).then(inOrder(ids)),
+            )
+            .load(uuidArg(ref.id, 'id'));
+          return foundEntity(notification, 'Notification');
+        },
         actor: (notification: NotificationPayload) => userRef(notification.actor),
       },
     };
   }
 
-  /** Posts by id within one request, once each; one the caller may not see is null. */
+  /** Posts by id within one request, all in one statement; one the caller may not see is null. */
   private async loadPost(ctx: SubgraphContext, id: string): Promise<PostPayload | null> {
     const viewer = await ctx.principal();
     return ctx
-      .loader<string, PostPayload | null>('post', (ids) =>
-        Promise.all(
-          ids.map((postId) =>
-            this.posts.get(viewer.userId, postId).catch((err: unknown) => {
-              if (isNotFound(err)) return null;
-              throw err;
-            }),
-          ),
-        ),
-      )
+      .loader<string, PostPayload | null>('post', (ids) => this.posts.getMany(viewer.userId, ids).then(inOrder(ids)))
       .load(id);
   }
 }

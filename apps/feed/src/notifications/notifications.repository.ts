@@ -63,6 +63,16 @@ export class NotificationsRepository {
     );
   }
 
+  /** The user's own notifications by id, as the list shows them (others' ids are left out). */
+  async byIds(userId: string, ids: readonly string[], blocked: ReadonlySet<string>): Promise<NotificationRow[]> {
+    if (!ids.length) return [];
+    return await this.dataSource.query<NotificationRow[]>(
+      `SELECT ${COLUMNS} FROM feed.notifications n LEFT JOIN feed.users u ON u.id = n.actor_id
+       WHERE n.user_id = $1 AND n.id = ANY($2::uuid[]) AND ${SHOWN('$3')}`,
+      [userId, ids, [...blocked]],
+    );
+  }
+
   async unreadCount(userId: string, blocked: ReadonlySet<string>): Promise<number> {
     const rows = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM feed.notifications n WHERE n.user_id = $1 AND n.read_at IS NULL AND ${SHOWN('$2')}`,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
-import { RealtimePublisher, SafetyGraph } from '@plaza/realtime';
+import { type NotificationPayload, RealtimePublisher, SafetyGraph } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
 import { decodePosition, encodePosition } from '../common/position';
 import { GraphRepository } from '../graph/graph.repository';
@@ -78,6 +78,13 @@ export class NotificationsService {
       nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
       unreadCount,
     };
+  }
+
+  /** The user's own notifications by id under the list's rules, in one statement; others are absent. */
+  async byIds(userId: string, ids: readonly string[]): Promise<Map<string, NotificationPayload>> {
+    const { blocked } = await this.safety.viewer(userId);
+    const rows = await this.notifications.byIds(userId, ids, blocked);
+    return new Map(rows.map((row) => [row.id, notificationView(row)]));
   }
 
   async markRead(userId: string, ids: readonly string[] | undefined): Promise<void> {

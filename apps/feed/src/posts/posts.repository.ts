@@ -239,6 +239,20 @@ export class PostsRepository {
     return rows[0];
   }
 
+  /** Comments by id that the viewer may see: on a post visible to them, by nobody blocked either way; others left out. */
+  async commentsByIds(viewerId: string, ids: readonly string[], graph: ViewerGraph): Promise<CommentRow[]> {
+    if (!ids.length) return [];
+    const params: unknown[] = [viewerId, ids];
+    const g = bindGraph(params, graph);
+    return await this.dataSource.query<CommentRow[]>(
+      `SELECT c.id, c.post_id, c.author_id, u.handle, u.display_name, c.text, c.created_at
+       FROM feed.comments c JOIN feed.posts p ON p.id = c.post_id LEFT JOIN feed.users u ON u.id = c.author_id
+       WHERE c.id = ANY($2::uuid[]) AND p.deleted_at IS NULL AND ${postVisibleTo('$1::uuid', g)}
+         AND (c.author_id = $1::uuid OR NOT c.author_id = ANY(${g.blocked}))`,
+      params,
+    );
+  }
+
   /** Oldest first; comments by anyone blocked either way with the viewer are hidden. */
   async listComments(
     viewerId: string,

@@ -62,6 +62,18 @@ export class PostsService {
     return postView(row);
   }
 
+  /** Posts by id as `get` shows them, in one statement; ids not visible to the viewer are absent. */
+  async getMany(viewerId: string, postIds: readonly string[]): Promise<Map<string, PostPayload>> {
+    const rows = await this.posts.load(undefined, viewerId, postIds, 'visible', await this.safety.viewer(viewerId));
+    return new Map(rows.map((row) => [row.id, postView(row)]));
+  }
+
+  /** Comments by id under the rules of `comments` (visible post, no block either way), in one statement. */
+  async commentsByIds(viewerId: string, commentIds: readonly string[]): Promise<Map<string, CommentView>> {
+    const rows = await this.posts.commentsByIds(viewerId, commentIds, await this.safety.viewer(viewerId));
+    return new Map(rows.map((row) => [row.id, commentView(row)]));
+  }
+
   /**
    * The author may delete; so may `posts:moderate`, which is audited (by the auth app, from the
    * post.moderated event). Anyone else: 403 if they can see the post, 404 if they cannot.

@@ -1,4 +1,5 @@
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler as rustPlanner } from '@graphql-hive/router-runtime';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
@@ -11,6 +12,7 @@ import { type DomainApp, upstreamUrl } from '../proxy/upstream-routes';
 import { redisApqStore } from './apq.store';
 import {
   type GatewayRequestContext,
+  useIntrospectionPolicy,
   useOperationLimits,
   useOperationTracing,
   useSubgraphRequestHeaders,
@@ -19,6 +21,9 @@ import {
 import { SupergraphService } from './supergraph.service';
 
 export const GRAPHQL_PATH = '/graphql';
+
+const hasCode = (e: unknown): e is GraphQLError & { extensions: { code: string } } =>
+  e instanceof GraphQLError && typeof e.extensions?.code === 'string';
 const DOMAIN_APPS: DomainApp[] = ['auth', 'profiles', 'feed', 'messaging'];
 
 /**
@@ -47,12 +52,15 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
     const recorder = new UsageRecorder(this.redis, this.supergraph.registry.usageKey);
     const runtime = createGatewayRuntime<GatewayRequestContext>({
       supergraph: () => this.supergraph.supergraphSdl(),
+      // `rust`: Hive Router's query planner (Rust, shipped prebuilt in the package) plans and the
+      // runtime executes; `js`: the runtime's own planner. Same plugins and subgraph fetches.
+      ...(config.GRAPHQL_PLANNER === 'rust' ? { unifiedGraphHandler: rustPlanner } : {}),
       transportEntries: Object.fromEntries(Object.entries(locations).map(([name, location]) => [name, { location }])),
       graphqlEndpoint: GRAPHQL_PATH,
       landingPage: false,
-      // The schema is browsable in development (GraphiQL at GET /graphql); introspection is off in production.
+      // The schema is browsable outside production (GraphiQL at GET /graphql); in production
+      // introspection is refused by useIntrospectionPolicy with the contract's FORBIDDEN.
       graphiql: production ? false : { title: 'Plaza GraphQL' },
-      disableIntrospection: production ? {} : { disableIf: () => false },
       logging: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'debug' : 'error',
       healthCheckEndpoint: '/graphql/health',
       readinessCheckEndpoint: '/graphql/ready',
@@ -60,6 +68,7 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
       maskedErrors: { maskError: (error) => this.maskError(error) },
       plugins: () => [
         useAPQ({ store: redisApqStore(this.redis), responseConfig: { forceStatusCodeOk: true } }),
+        useIntrospectionPolicy(!production),
         useOperationLimits({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY }),
         useUsageRecording(recorder),
         useOperationTracing(subgraphOf),
@@ -104,6 +113,15 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
       return graphql;
     }
     if (original instanceof GraphQLError && typeof original.extensions?.code === 'string') return original;
+    // Several entities of one `_entities` batch refused (e.g. NOT_FOUND each): the runtime joins
+    // their errors into one; it keeps their code when they all have one.
+    const coded = original instanceof AggregateError ? original.errors.filter(hasCode) : [];
+    if (coded.length && coded.length === (original as AggregateError).errors.length) {
+      return new GraphQLError([...new Set(coded.map((e) => e.message))].join('; '), {
+        path: graphql?.path,
+        extensions: { code: coded[0].extensions.code },
+      });
+    }
     const cause = original ?? error;
     this.logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
     return new GraphQLError('Internal server error', {

@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { context as otelContext, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { coordinatesOf, graphqlError, type UsageRecorder } from '@plaza/graphql';
-import type { DocumentNode } from 'graphql';
+import { BREAK, type DocumentNode, visit } from 'graphql';
 import { measureOperation } from './operation-limits';
 
 /** What the gateway's Fastify route passes into every operation's context. */
@@ -34,6 +34,42 @@ export function useOperationLimits(limits: { maxDepth: number; maxComplexity: nu
           `Query complexity ${measure.complexity} exceeds the limit of ${limits.maxComplexity}`,
           { complexity: measure.complexity, limit: limits.maxComplexity },
         );
+      }
+    },
+  };
+}
+
+/**
+ * Introspection off in production (contract): an operation selecting `__schema` or `__type`
+ * anywhere (fragments included) is refused with FORBIDDEN before anything runs. `__typename`
+ * stays allowed: clients and the planner need it. The schema is published as schema.graphql.
+ */
+export function useIntrospectionPolicy(allowed: boolean): GatewayPlugin {
+  const introspects = new WeakMap<DocumentNode, boolean>();
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if (allowed) return;
+      let found = introspects.get(args.document);
+      if (found === undefined) {
+        found = false;
+        visit(args.document, {
+          Field(node) {
+            if (node.name.value !== '__schema' && node.name.value !== '__type') return undefined;
+            found = true;
+            return BREAK;
+          },
+        });
+        introspects.set(args.document, found);
+      }
+      if (found) {
+        setResultAndStopExecution({
+          errors: [
+            graphqlError(
+              'FORBIDDEN',
+              'Introspection is disabled in production; the schema is published as schema.graphql',
+            ),
+          ],
+        });
       }
     },
   };

@@ -203,6 +203,16 @@ export class ConversationsRepository {
     return rows.length ? toView(rows[0]) : null;
   }
 
+  /** The views of these conversations that `userId` is a current member of, in one statement; others left out. */
+  async viewsFor(userId: string, conversationIds: readonly string[]): Promise<ConversationView[]> {
+    if (!conversationIds.length) return [];
+    const rows: ViewRow[] = await this.dataSource.query(`${VIEW_SELECT} AND c.id = ANY($2::uuid[])`, [
+      userId,
+      conversationIds,
+    ]);
+    return rows.map(toView);
+  }
+
   /** The caller's conversations, most recent activity first, after the keyset `after`. */
   async listFor(userId: string, limit: number, after: { t: string; id: string } | null): Promise<ConversationView[]> {
     const params: unknown[] = [userId, limit];

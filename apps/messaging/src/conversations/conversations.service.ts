@@ -117,6 +117,12 @@ export class ConversationsService {
     return (await this.toDtos([view]))[0];
   }
 
+  /** Conversations by id as `get` shows them (the caller a member), in two statements whatever their number. */
+  async getMany(caller: Principal, conversationIds: readonly string[]): Promise<Map<string, ConversationDto>> {
+    const dtos = await this.toDtos(await this.conversations.viewsFor(caller.userId, conversationIds));
+    return new Map(dtos.map((c) => [c.id, c]));
+  }
+
   async list(caller: Principal, query: PageQueryDto): Promise<ConversationPageDto> {
     const after = decodeCursor<{ t: string; id: string }>(query.cursor, { t: CURSOR_TIME, id: CURSOR_UUID });
     const views = await this.conversations.listFor(caller.userId, query.limit + 1, after);

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   connectionOf,
+  foundEntity,
   graphqlError,
-  isNotFound,
   pageSize,
   type SubgraphContext,
   type SubgraphResolvers,
@@ -66,7 +66,8 @@ export class MessagingResolver {
           (await this.presence(ctx, user.id)).lastSeenAt,
       },
       Conversation: {
-        __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => this.loadConversation(ctx, ref.id),
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
+          foundEntity(await this.loadConversation(ctx, uuidArg(ref.id, 'id')), 'Conversation'),
         members: (conversation: ConversationDto) => conversation.members.map((m) => ({ __typename: 'User', id: m.id })),
         messages: async (
           conversation: ConversationDto,
@@ -84,6 +85,16 @@ export class MessagingResolver {
         },
       },
       Message: {
+        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+          const caller = await ctx.principal();
+          const message = await ctx
+            .loader<string, MessageDto | null>('message', async (ids) => {
+              const found = await this.messages.byIds(caller, ids);
+              return ids.map((id) => found.get(id) ?? null);
+            })
+            .load(uuidArg(ref.id, 'id'));
+          return foundEntity(message, 'Message');
+        },
         sender: (message: MessageDto) => ({ __typename: 'User', id: message.senderId }),
       },
     };
@@ -97,20 +108,14 @@ export class MessagingResolver {
       .load(userId);
   }
 
-  /** A conversation of the caller by id, once per request; null when not a member. */
+  /** Conversations of the caller by id, all of one request in one batch; null when not a member. */
   private async loadConversation(ctx: SubgraphContext, id: string): Promise<ConversationDto | null> {
     const caller = await ctx.principal();
     return ctx
-      .loader<string, ConversationDto | null>('conversation', (ids) =>
-        Promise.all(
-          ids.map((conversationId) =>
-            this.conversations.get(caller, conversationId).catch((err: unknown) => {
-              if (isNotFound(err)) return null;
-              throw err;
-            }),
-          ),
-        ),
-      )
+      .loader<string, ConversationDto | null>('conversation', async (ids) => {
+        const found = await this.conversations.getMany(caller, ids);
+        return ids.map((conversationId) => found.get(conversationId) ?? null);
+      })
       .load(id);
   }
 }

@@ -170,6 +170,18 @@ export class MessagesRepository {
     return rows.length ? toMessage(rows[0]) : null;
   }
 
+  /** Messages by id in conversations `userId` is a current member of; others are left out. */
+  async byIdsForMember(userId: string, ids: readonly string[]): Promise<MessageDto[]> {
+    if (!ids.length) return [];
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM messaging.messages msg
+        WHERE msg.id = ANY($2::uuid[]) AND EXISTS (SELECT 1 FROM messaging.conversation_members m
+          WHERE m.conversation_id = msg.conversation_id AND m.user_id = $1 AND m.left_at IS NULL)`,
+      [userId, ids],
+    );
+    return rows.map(toMessage);
+  }
+
   /** One page of a conversation's messages, returned in increasing seq order; `limit + 1` rows tell whether more exist. */
   async range(conversationId: string, range: MessageRange): Promise<{ items: MessageDto[]; more: boolean }> {
     const forward = range.direction === 'forward';

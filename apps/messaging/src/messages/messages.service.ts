@@ -101,6 +101,12 @@ export class MessagesService {
     return { items, nextCursor };
   }
 
+  /** Messages by id, readable as `history` reads them (the caller a current member), in one statement. */
+  async byIds(caller: Principal, messageIds: readonly string[]): Promise<Map<string, MessageDto>> {
+    const items = await this.messages.byIdsForMember(caller.userId, messageIds);
+    return new Map(items.map((m) => [m.id, m]));
+  }
+
   private rangeOf(query: ListMessagesQueryDto): MessageRange {
     const cursor = decodeCursor<MessageCursor>(query.cursor, { d: /^[fb]$/, a: 'number', b: 'number' });
     if (cursor)
