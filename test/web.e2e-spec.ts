@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   connectUsers,
   grantRole,
@@ -11,26 +10,13 @@ import {
   type TestUser,
   uniqueSuffix,
 } from '@plaza/testing';
+import { goto, launchBrowser, SCREENS, see, shoot, signIn, WAIT } from './web.helpers';
 
 /**
  * The reference web client (apps/web, served by each gateway at `/`) in a real headless Chromium:
  * two users in two browser contexts on the shared platform's two gateways. Screens are
  * photographed into docs/screens/ as the journeys pass through them.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps calling out of this closed network.
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENS = join(__dirname, '..', 'docs', 'screens');
-const WAIT = 10_000;
-
 jest.setTimeout(120_000);
 
 describe('web client in a browser', () => {
@@ -53,31 +39,17 @@ describe('web client in a browser', () => {
   let adminReady: Promise<void>;
 
   const party = (u: TestUser) => ({ id: u.user.id, token: u.accessToken });
-  const see = (page: Page | Locator, text: string | RegExp) => page.getByText(text).first().waitFor({ timeout: WAIT });
-  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
   const open = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     contexts.push(context);
     return context.newPage();
-  };
-  const signIn = async (page: Page, gateway: string, email: string, remember: boolean) => {
-    await page.goto(`${gateway}/signin`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    if (remember) await page.getByLabel('Keep me signed in').check();
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home' }).waitFor({ timeout: WAIT });
-  };
-  const goto = async (page: Page, gateway: string, path: string, heading: string) => {
-    await page.goto(`${gateway}${path}`);
-    await page.getByRole('heading', { name: heading }).first().waitFor({ timeout: WAIT });
   };
 
   beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true });
     const apiA = api[0];
     [browser, ben, cy, admin] = await Promise.all([
-      chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true }),
+      launchBrowser(),
       registerUser(apiA, { displayName: `Ben ${s.slice(0, 6)}` }),
       registerUser(apiA, { displayName: `Cy ${s.slice(0, 6)}` }),
       registerUser(apiA, { displayName: `Admin ${s.slice(0, 6)}` }),

@@ -280,17 +280,121 @@ async function raw<T>(method: string, path: string, body: unknown, auth: boolean
   return data as T;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** Runs an authenticated request; a 401 renews the access token once and tries again. */
+async function withRefresh<T>(send: () => Promise<T>): Promise<T> {
   try {
-    return await raw<T>(method, path, body, true);
+    return await send();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401 && tokens && (await refreshOnce())) {
-      return raw<T>(method, path, body, true);
-    }
+    if (err instanceof ApiError && err.status === 401 && tokens && (await refreshOnce())) return send();
     if (err instanceof ApiError && err.status === 401) saveTokens(null);
     throw err;
   }
 }
+
+const call = <T>(method: string, path: string, body?: unknown): Promise<T> =>
+  withRefresh(() => raw<T>(method, path, body, true));
+
+/** GraphQL error codes (docs/graphql.md) as the REST status they stand for. */
+const GRAPHQL_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+}
+
+/**
+ * One `POST /graphql` operation with the caller's token. Any error fails the whole call as an
+ * `ApiError` carrying the REST status and machine code it stands for (`extensions.reason`).
+ */
+function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  return withRefresh(async () => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
+    let res: Response;
+    try {
+      res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    } catch {
+      throw new ApiError(0, 'offline', 'offline');
+    }
+    const answer = (await res.json().catch(() => null)) as GraphQLAnswer<T> | null;
+    const error = answer?.errors?.[0];
+    if (error || !answer?.data) {
+      const code = error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+      const status = GRAPHQL_STATUS[code] ?? (res.ok ? 500 : res.status);
+      const retry = Number(res.headers.get('retry-after')) || undefined;
+      throw new ApiError(
+        status,
+        error?.extensions?.reason ?? code.toLowerCase(),
+        error?.message ?? res.statusText,
+        retry,
+      );
+    }
+    return answer.data;
+  });
+}
+
+// ---- GraphQL page loads: one request per page (docs/graphql.md) ------------------------------
+
+const AUTHOR = 'id handle displayName';
+const POST = `id text visibility createdAt commentCount viewerReaction reactionCounts { type count } author { ${AUTHOR} }`;
+const PROFILE = `${AUTHOR} headline bio location skills connectionCount followerCount followingCount
+  relationship { connection following followedBy blocked }`;
+const MESSAGE = 'id conversationId seq text clientMsgId createdAt sender { id }';
+const CONVERSATION = `id type title unreadCount createdAt members { ${AUTHOR} online } lastMessage { ${MESSAGE} }`;
+/** Messages loaded when a conversation opens, and per "show older". */
+const MESSAGES_PAGE = 30;
+
+interface Edges<T> {
+  edges: { node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+type GqlPost = Omit<Post, 'reactionCounts'> & { reactionCounts: { type: ReactionType; count: number }[] };
+type GqlMessage = Omit<Message, 'senderId'> & { sender: { id: string } };
+type GqlConversation = Omit<Conversation, 'lastMessage' | 'members'> & {
+  members: (AuthorRef & { online: boolean | null })[];
+  lastMessage: GqlMessage | null;
+};
+
+const page = <T, U>(c: Edges<T>, map: (node: T) => U): Page<U> => ({
+  items: c.edges.map((e) => map(e.node)),
+  nextCursor: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+});
+const toPost = (p: GqlPost): Post => ({
+  ...p,
+  reactionCounts: Object.fromEntries(p.reactionCounts.map((r) => [r.type, r.count])),
+});
+const toMessage = ({ sender, ...m }: GqlMessage): Message => ({ ...m, senderId: sender.id });
+const toConversation = (c: GqlConversation): Conversation => ({
+  ...c,
+  members: c.members.map(({ online: _online, ...m }) => m),
+  lastMessage: c.lastMessage && toMessage(c.lastMessage),
+});
+/** Members' presence as GraphQL reports it (known for the caller's connections only). */
+const presenceOf = (conversations: GqlConversation[]) =>
+  conversations.flatMap((c) => c.members.map((m) => ({ userId: m.id, online: m.online === true })));
+const notFound = () => new ApiError(404, 'not_found', 'not found');
+
+export interface ProfilePage {
+  profile: Profile;
+  posts: Page<Post>;
+}
+export interface MessagesPage {
+  items: Message[];
+  /** False once the first message (seq 1) is loaded. */
+  hasOlder: boolean;
+}
+const messagesPage = (list: GqlMessage[]): MessagesPage => ({
+  items: list.map(toMessage),
+  hasOlder: (list[0]?.seq ?? 1) > 1,
+});
 
 const q = (params: Record<string, string | number | undefined>): string => {
   const s = new URLSearchParams();
@@ -332,7 +436,17 @@ export const api = {
     resendVerification: () => call<void>('POST', '/api/auth/email/verify/resend'),
   },
   profiles: {
-    get: (handle: string) => call<Profile>('GET', `/api/profiles/${encodeURIComponent(handle)}`),
+    /** A profile page: the profile and its newest posts (GraphQL `user`); 404 when hidden or unknown. */
+    page: async (handle: string): Promise<ProfilePage> => {
+      const { user } = await gql<{ user: (Profile & { posts: Edges<GqlPost> }) | null }>(
+        `query Profile($handle: String!) { user(handle: $handle) { ${PROFILE}
+          posts(first: 20) { edges { node { ${POST} } } pageInfo { hasNextPage endCursor } } } }`,
+        { handle },
+      );
+      if (!user) throw notFound();
+      const { posts, ...profile } = user;
+      return { profile, posts: page(posts, toPost) };
+    },
     updateMe: (patch: Partial<Pick<Profile, 'displayName' | 'headline' | 'bio' | 'location' | 'skills'>>) =>
       call<Profile>('PATCH', '/api/profiles/me', patch),
     search: (text: string, cursor?: string) => call<Page<Profile>>('GET', `/api/profiles${q({ q: text, cursor })}`),
@@ -352,36 +466,99 @@ export const api = {
     unblock: (userId: string) => call<void>('DELETE', `/api/blocks/${userId}`),
   },
   feed: {
-    home: (cursor?: string) => call<Page<Post>>('GET', `/api/feed${q({ cursor })}`),
-    byUser: (userId: string, cursor?: string) => call<Page<Post>>('GET', `/api/users/${userId}/posts${q({ cursor })}`),
+    /** The home page (GraphQL `feed`), 20 posts at a time. */
+    home: async (cursor?: string): Promise<Page<Post>> =>
+      page(
+        (
+          await gql<{ feed: Edges<GqlPost> }>(
+            `query Home($after: String) { feed(first: 20, after: $after) {
+              edges { node { ${POST} } } pageInfo { hasNextPage endCursor } } }`,
+            { after: cursor ?? null },
+          )
+        ).feed,
+        toPost,
+      ),
     create: (text: string, visibility: Post['visibility']) =>
       call<Post>('POST', '/api/posts', { text, visibility, idempotencyKey: crypto.randomUUID() }),
     remove: (id: string) => call<void>('DELETE', `/api/posts/${id}`),
-    comments: (postId: string) => call<Page<Comment>>('GET', `/api/posts/${postId}/comments?limit=100`),
+    comments: async (postId: string): Promise<Page<Comment>> => {
+      const { post } = await gql<{ post: { comments: Edges<Omit<Comment, 'postId'>> } | null }>(
+        `query Comments($id: ID!) { post(id: $id) { comments(first: 100) {
+          edges { node { id text createdAt author { ${AUTHOR} } } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: postId },
+      );
+      if (!post) throw notFound();
+      return page(post.comments, (c) => ({ ...c, postId }));
+    },
     comment: (postId: string, text: string) => call<Comment>('POST', `/api/posts/${postId}/comments`, { text }),
     react: (postId: string, type: ReactionType) => call<void>('PUT', `/api/posts/${postId}/reactions`, { type }),
     unreact: (postId: string) => call<void>('DELETE', `/api/posts/${postId}/reactions`),
   },
   notifications: {
-    list: () => call<Page<Notification> & { unreadCount: number }>('GET', '/api/notifications'),
+    /** The newest 50 and the unread count over all (GraphQL `notifications`). */
+    list: async (): Promise<Page<Notification> & { unreadCount: number }> => {
+      const { notifications } = await gql<{ notifications: Edges<Notification> & { unreadCount: number } }>(
+        `query Notifications { notifications(first: 50) { unreadCount
+          edges { node { id type read subjectId createdAt actor { ${AUTHOR} } } } pageInfo { hasNextPage endCursor } } }`,
+      );
+      return { ...page(notifications, (n) => n), unreadCount: notifications.unreadCount };
+    },
     markRead: (ids?: string[]) => call<void>('POST', '/api/notifications/read', ids ? { ids } : {}),
   },
   messaging: {
-    conversations: () => call<Page<Conversation>>('GET', '/api/conversations?limit=50'),
+    /**
+     * The messages page in one request (GraphQL): the 30 most recent conversations with their
+     * members' presence, and when `openId` is given that conversation's newest messages.
+     */
+    load: async (
+      openId?: string,
+    ): Promise<{
+      conversations: Page<Conversation>;
+      open: MessagesPage | null;
+      presence: { userId: string; online: boolean }[];
+    }> => {
+      const data = await gql<{
+        conversations: Edges<GqlConversation>;
+        conversation?: { messages: GqlMessage[] } | null;
+      }>(
+        `query Messages($open: ID!, $withOpen: Boolean!) {
+          conversations(first: 30) { edges { node { ${CONVERSATION} } } pageInfo { hasNextPage endCursor } }
+          conversation(id: $open) @include(if: $withOpen) { messages(last: ${MESSAGES_PAGE}) { ${MESSAGE} } } }`,
+        { open: openId ?? '', withOpen: !!openId },
+      );
+      const conversations = data.conversations.edges.map((e) => e.node);
+      return {
+        conversations: page(data.conversations, toConversation),
+        open: data.conversation ? messagesPage(data.conversation.messages) : null,
+        presence: presenceOf(conversations),
+      };
+    },
     open: (memberIds: string[], title?: string) =>
       call<Conversation>('POST', '/api/conversations', title ? { memberIds, title } : { memberIds }),
-    /** Newest `limit` messages, or those before `beforeSeq` (scrolling back), or after `afterSeq` (a gap). */
-    messages: (id: string, opts: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}) =>
-      call<Page<Message>>('GET', `/api/conversations/${id}/messages${q({ limit: 30, ...opts })}`),
+    /** The newest messages, or those before `beforeSeq` (scrolling back), in seq order (GraphQL). */
+    messages: async (id: string, beforeSeq?: number): Promise<MessagesPage> => {
+      const { conversation } = await gql<{ conversation: { messages: GqlMessage[] } | null }>(
+        `query History($id: ID!, $before: Int) { conversation(id: $id) {
+          messages(last: ${MESSAGES_PAGE}, before: $before) { ${MESSAGE} } } }`,
+        { id, before: beforeSeq ?? null },
+      );
+      if (!conversation) throw notFound();
+      return messagesPage(conversation.messages);
+    },
+    /** Up to 100 messages after `afterSeq`, to fill a gap (REST: GraphQL has no `afterSeq`). */
+    messagesAfter: (id: string, afterSeq: number) =>
+      call<Page<Message>>('GET', `/api/conversations/${id}/messages${q({ afterSeq, limit: 100 })}`),
     send: (id: string, text: string, clientMsgId: string) =>
       call<Message>('POST', `/api/conversations/${id}/messages`, { text, clientMsgId }),
     read: (id: string, seq: number) => call<void>('POST', `/api/conversations/${id}/read`, { seq }),
   },
-  presence: (userIds: string[]) =>
-    call<{ items: { userId: string; online: boolean; lastSeenAt: string | null }[] }>(
-      'GET',
-      `/api/presence${q({ userIds: userIds.join(',') })}`,
-    ),
+  push: {
+    vapidPublicKey: () => raw<{ publicKey: string }>('GET', '/api/push/vapid-public-key', undefined, false),
+    /** `subscription`: the browser's `PushSubscription.toJSON()`. Registering it again answers the same id. */
+    subscribe: (subscription: PushSubscriptionJSON) =>
+      call<{ id: string; kind: 'webpush' | 'fcm'; createdAt: string }>('POST', '/api/push/subscriptions', subscription),
+    unsubscribe: (id: string) => call<void>('DELETE', `/api/push/subscriptions/${id}`),
+  },
   admin: {
     users: (text?: string) => call<Page<AdminUser>>('GET', `/api/admin/users${q({ q: text })}`),
     setRoles: (id: string, roles: string[]) => call<AdminUser>('PUT', `/api/admin/users/${id}/roles`, { roles }),

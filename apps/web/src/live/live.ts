@@ -79,7 +79,7 @@ async function onMessage(message: Message): Promise<void> {
     const missing = message.seq > last + 1 && cache.items.length > 0;
     queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, [message]));
     if (missing) {
-      const page = await api.messaging.messages(message.conversationId, { afterSeq: last, limit: 100 });
+      const page = await api.messaging.messagesAfter(message.conversationId, last);
       queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, page.items));
     }
   }

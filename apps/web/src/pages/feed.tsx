@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, type Page, type Post, type ReactionType } from '../api/api';
+import { api, type Page, type Post, type ProfilePage, type ReactionType } from '../api/api';
 import { freshPosts } from '../live/live';
 import { ErrorText, Loading, PageTitle, UserLink, when } from '../ui';
 
@@ -84,12 +84,17 @@ function Composer() {
 export function PostCard({ post }: { post: Post }) {
   const queryClient = useQueryClient();
   const [showComments, setShowComments] = useState(false);
+  // The post shows on the home feed and on its author's profile page.
   const patch = (change: (p: Post) => Post) => {
-    for (const key of [['feed'], ['posts', post.author.id]]) {
-      queryClient.setQueryData<Page<Post>>(key, (page) =>
-        page ? { ...page, items: page.items.map((p) => (p.id === post.id ? change(p) : p)) } : page,
-      );
-    }
+    const update = (page: Page<Post>) => ({
+      ...page,
+      items: page.items.map((p) => (p.id === post.id ? change(p) : p)),
+    });
+    queryClient.setQueryData<Page<Post>>(['feed'], (page) => page && update(page));
+    queryClient.setQueryData<ProfilePage>(
+      ['profile', post.author.handle],
+      (data) => data && { ...data, posts: update(data.posts) },
+    );
   };
   const react = useMutation({
     mutationFn: (type: ReactionType) =>

@@ -22,7 +22,21 @@ function convTitle(conv: Conversation, meId: string | undefined): string {
 export function Conversations() {
   const { id } = useParams<{ id?: string }>();
   const me = useMe();
-  const list = useQuery({ queryKey: ['conversations'], queryFn: api.messaging.conversations });
+  const queryClient = useQueryClient();
+  // One request for the page: the list, presence and (first time) the open conversation's messages.
+  const list = useQuery({
+    queryKey: ['conversations'],
+    queryFn: async () => {
+      const openKey = ['messages', id];
+      const page = await api.messaging.load(id && !queryClient.getQueryData(openKey) ? id : undefined);
+      if (page.open) {
+        const open = page.open;
+        queryClient.setQueryData<MessageCache>(openKey, (c) => mergeMessages(c, open.items, open.hasOlder));
+      }
+      seedPresence(page.presence);
+      return page.conversations;
+    },
+  });
   const current = list.data?.items.find((c) => c.id === id);
   return (
     <div className={`messenger ${id ? 'has-open' : ''}`}>
@@ -138,26 +152,17 @@ function ConversationView({ conv }: { conv: Conversation }) {
     queryKey: key,
     queryFn: async (): Promise<MessageCache> => {
       const page = await api.messaging.messages(conv.id);
-      return mergeMessages(queryClient.getQueryData<MessageCache>(key), page.items, page.nextCursor !== null);
+      return mergeMessages(queryClient.getQueryData<MessageCache>(key), page.items, page.hasOlder);
     },
     // Live events keep it current; a reconnect that missed too much invalidates it.
     staleTime: Infinity,
   });
   const older = useMutation({
-    mutationFn: () => api.messaging.messages(conv.id, { beforeSeq: messages.data?.items[0]?.seq }),
+    mutationFn: () => api.messaging.messages(conv.id, messages.data?.items[0]?.seq),
     onSuccess: (page) =>
-      queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, page.items, page.nextCursor !== null)),
+      queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, page.items, page.hasOlder)),
   });
   const people = others(conv, meId);
-  const memberIds = people.map((p) => p.id).join(',');
-  useEffect(() => {
-    if (memberIds)
-      void api.presence(memberIds.split(',')).then(
-        (r) => seedPresence(r.items),
-        () => undefined,
-      );
-  }, [memberIds]);
-
   // Read receipts: tell the others how far this person has read.
   const items = messages.data?.items ?? [];
   const lastSeq = items.at(-1)?.seq ?? 0;

@@ -9,11 +9,10 @@ import { PostCard } from './feed';
 export function ProfilePage() {
   const { handle } = useParams<{ handle: string }>();
   const me = useMe();
-  const profile = useQuery({ queryKey: ['profile', handle], queryFn: () => api.profiles.get(handle) });
-  const p = profile.data;
-  const posts = useQuery({ queryKey: ['posts', p?.id], queryFn: () => api.feed.byUser(p!.id), enabled: !!p });
-  if (profile.isPending) return <Loading />;
-  if (!p) return <ErrorText error={profile.error} />;
+  const loaded = useQuery({ queryKey: ['profile', handle], queryFn: () => api.profiles.page(handle) });
+  if (loaded.isPending) return <Loading />;
+  if (!loaded.data) return <ErrorText error={loaded.error} />;
+  const { profile: p, posts } = loaded.data;
   const isMe = me.data?.id === p.id;
   return (
     <>
@@ -40,8 +39,8 @@ export function ProfilePage() {
       </section>
       <section aria-label={`Posts by ${p.displayName}`} className="posts">
         <h2>Posts</h2>
-        {posts.data?.items.length === 0 && <p>No posts yet.</p>}
-        {posts.data?.items.map((post) => (
+        {posts.items.length === 0 && <p>No posts yet.</p>}
+        {posts.items.map((post) => (
           <PostCard key={post.id} post={post} />
         ))}
       </section>
