@@ -1,3 +1,6 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from '@plaza/client';
+
 /**
  * The web client's one door to the Plaza REST API (contract paths under `/api`), with the token
  * storage and refresh that every call shares.
@@ -112,7 +115,7 @@ export interface AdminUser {
   email: string | null;
   handle: string;
   displayName: string;
-  roles: string[];
+  roles: Role[];
   suspended: boolean;
 }
 export interface AuditEntry {
@@ -129,13 +132,8 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-export interface AuthResult {
-  user: User;
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  session: { id: string; persistence: 'local' | 'session'; expiresAt: string };
-}
+export type AuthResult = components['schemas']['AuthAuthResultDto'];
+export type Role = components['schemas']['AuthRole'];
 
 /** An API answer other than 2xx, with the contract's machine `code` when there is one. */
 export class ApiError extends Error {
@@ -161,7 +159,8 @@ export function describeError(err: unknown): string {
     if (err.code === 'weak_password')
       return 'That password is too common or too short. Choose a longer, less common one.';
     if (err.code === 'invalid_token') return 'This link has expired or was already used. Ask for a new one.';
-    if (err.code === 'invalid_credentials') return 'The current password is not right.';
+    // Sign-in answers 401 invalid_credentials; changing the password, 403 with the same code.
+    if (err.code === 'invalid_credentials' && err.status === 403) return 'The current password is not right.';
     if (err.status === 401) return 'Wrong email or password.';
     if (err.status === 403) return "You aren't allowed to do that.";
     if (err.status === 404) return 'Not found, or not visible to you.';
@@ -245,7 +244,8 @@ function refreshOnce(): Promise<boolean> {
   if (!tokens) return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      const result = await raw<AuthResult>('POST', '/api/auth/refresh', { refreshToken: tokens.refreshToken }, false);
+      const refreshToken = tokens.refreshToken;
+      const result = await send(() => rest.POST('/api/auth/refresh', { body: { refreshToken } }));
       keep(result);
       return true;
     } catch (err) {
@@ -260,24 +260,38 @@ function refreshOnce(): Promise<boolean> {
 
 // ---- transport -----------------------------------------------------------------------------
 
-async function raw<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (auth && tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
-  let res: Response;
+/**
+ * Typed REST: openapi-fetch over the contract's generated types (`@plaza/client`), so every path,
+ * parameter and body below is checked against the served OpenAPI document at compile time.
+ */
+const rest = createClient<paths>({ baseUrl: location.origin });
+rest.use({
+  onRequest: ({ request }) => {
+    if (tokens && !request.headers.has('authorization'))
+      request.headers.set('authorization', `Bearer ${tokens.accessToken}`);
+    return request;
+  },
+});
+
+interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer's body, or an `ApiError` with its status, the contract's machine `code` and `Retry-After`. */
+async function send<R extends Answer>(request: () => Promise<R>): Promise<Exclude<R['data'], undefined>> {
+  let answer: R;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    answer = await request();
   } catch {
     throw new ApiError(0, 'offline', 'offline');
   }
-  if (res.status === 204 || res.status === 202) return undefined as T;
-  const data = (await res.json().catch(() => null)) as (T & { message?: string | string[]; code?: string }) | null;
-  if (!res.ok) {
-    const message = Array.isArray(data?.message) ? data.message.join('; ') : (data?.message ?? res.statusText);
-    const retry = Number(res.headers.get('retry-after')) || undefined;
-    throw new ApiError(res.status, data?.code, message, retry);
-  }
-  return data as T;
+  const { data, error, response } = answer;
+  if (response.ok) return data as Exclude<R['data'], undefined>;
+  const body = error as { message?: string | string[]; code?: string } | undefined;
+  const message = Array.isArray(body?.message) ? body.message.join('; ') : (body?.message ?? response.statusText);
+  throw new ApiError(response.status, body?.code, message, Number(response.headers.get('retry-after')) || undefined);
 }
 
 /** Runs an authenticated request; a 401 renews the access token once and tries again. */
@@ -291,8 +305,8 @@ async function withRefresh<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-const call = <T>(method: string, path: string, body?: unknown): Promise<T> =>
-  withRefresh(() => raw<T>(method, path, body, true));
+/** A signed-in REST call (see `send`), renewing the access token once on a 401. */
+const authed = <R extends Answer>(request: () => Promise<R>) => withRefresh(() => send(request));
 
 /** GraphQL error codes (docs/graphql.md) as the REST status they stand for. */
 const GRAPHQL_STATUS: Record<string, number> = {
@@ -396,13 +410,6 @@ const messagesPage = (list: GqlMessage[]): MessagesPage => ({
   hasOlder: (list[0]?.seq ?? 1) > 1,
 });
 
-const q = (params: Record<string, string | number | undefined>): string => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
-
 // ---- the calls, grouped as the contract groups them ----------------------------------------
 
 export const api = {
@@ -413,27 +420,27 @@ export const api = {
       handle: string;
       displayName: string;
       rememberMe: boolean;
-    }) => keep(await raw<AuthResult>('POST', '/api/auth/register', body, false)),
+    }) => keep(await send(() => rest.POST('/api/auth/register', { body }))),
     login: async (body: { email: string; password: string; rememberMe: boolean }) =>
-      keep(await raw<AuthResult>('POST', '/api/auth/login', body, false)),
+      keep(await send(() => rest.POST('/api/auth/login', { body }))),
     logout: async () => {
       try {
-        await call<void>('POST', '/api/auth/logout');
+        await authed(() => rest.POST('/api/auth/logout'));
       } finally {
         saveTokens(null);
       }
     },
-    me: () => call<User>('GET', '/api/auth/me'),
-    sessions: () => call<{ items: SessionInfo[] }>('GET', '/api/auth/sessions'),
-    revokeSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${id}`),
+    me: (): Promise<User> => authed(() => rest.GET('/api/auth/me')),
+    sessions: (): Promise<{ items: SessionInfo[] }> => authed(() => rest.GET('/api/auth/sessions')),
+    revokeSession: (id: string) => authed(() => rest.DELETE('/api/auth/sessions/{id}', { params: { path: { id } } })),
     // Contract v2 accounts.
     changePassword: (currentPassword: string, newPassword: string) =>
-      call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
-    forgotPassword: (email: string) => raw<void>('POST', '/api/auth/password/forgot', { email }, false),
+      authed(() => rest.POST('/api/auth/password', { body: { currentPassword, newPassword } })),
+    forgotPassword: (email: string) => send(() => rest.POST('/api/auth/password/forgot', { body: { email } })),
     resetPassword: (token: string, newPassword: string) =>
-      raw<void>('POST', '/api/auth/password/reset', { token, newPassword }, false),
-    verifyEmail: (token: string) => raw<void>('POST', '/api/auth/email/verify', { token }, false),
-    resendVerification: () => call<void>('POST', '/api/auth/email/verify/resend'),
+      send(() => rest.POST('/api/auth/password/reset', { body: { token, newPassword } })),
+    verifyEmail: (token: string) => send(() => rest.POST('/api/auth/email/verify', { body: { token } })),
+    resendVerification: () => authed(() => rest.POST('/api/auth/email/verify/resend')),
   },
   profiles: {
     /** A profile page: the profile and its newest posts (GraphQL `user`); 404 when hidden or unknown. */
@@ -447,23 +454,29 @@ export const api = {
       const { posts, ...profile } = user;
       return { profile, posts: page(posts, toPost) };
     },
-    updateMe: (patch: Partial<Pick<Profile, 'displayName' | 'headline' | 'bio' | 'location' | 'skills'>>) =>
-      call<Profile>('PATCH', '/api/profiles/me', patch),
-    search: (text: string, cursor?: string) => call<Page<Profile>>('GET', `/api/profiles${q({ q: text, cursor })}`),
-    suggestions: () => call<Page<Profile>>('GET', '/api/profiles/me/suggestions'),
+    updateMe: (patch: components['schemas']['ProfilesUpdateProfileDto']): Promise<Profile> =>
+      authed(() => rest.PATCH('/api/profiles/me', { body: patch })),
+    search: (text: string, cursor?: string): Promise<Page<Profile>> =>
+      authed(() => rest.GET('/api/profiles', { params: { query: { q: text, cursor } } })),
+    suggestions: (): Promise<Page<Profile>> => authed(() => rest.GET('/api/profiles/me/suggestions')),
   },
   graph: {
-    connections: () => call<Page<Profile>>('GET', '/api/connections?limit=100'),
+    connections: (): Promise<Page<Profile>> =>
+      authed(() => rest.GET('/api/connections', { params: { query: { limit: 100 } } })),
     requests: (direction: 'incoming' | 'outgoing') =>
-      call<Page<ConnectionRequest>>('GET', `/api/connections/requests${q({ direction })}`),
-    request: (userId: string) => call<ConnectionRequest>('POST', '/api/connections/requests', { userId }),
-    accept: (id: string) => call<unknown>('POST', `/api/connections/requests/${id}/accept`),
-    decline: (id: string) => call<unknown>('POST', `/api/connections/requests/${id}/decline`),
-    disconnect: (userId: string) => call<void>('DELETE', `/api/connections/${userId}`),
-    follow: (userId: string) => call<void>('PUT', `/api/follows/${userId}`),
-    unfollow: (userId: string) => call<void>('DELETE', `/api/follows/${userId}`),
-    block: (userId: string) => call<void>('PUT', `/api/blocks/${userId}`),
-    unblock: (userId: string) => call<void>('DELETE', `/api/blocks/${userId}`),
+      authed(() => rest.GET('/api/connections/requests', { params: { query: { direction } } })),
+    request: (userId: string): Promise<ConnectionRequest> =>
+      authed(() => rest.POST('/api/connections/requests', { body: { userId } })),
+    accept: (id: string) =>
+      authed(() => rest.POST('/api/connections/requests/{id}/accept', { params: { path: { id } } })),
+    decline: (id: string) =>
+      authed(() => rest.POST('/api/connections/requests/{id}/decline', { params: { path: { id } } })),
+    disconnect: (userId: string) =>
+      authed(() => rest.DELETE('/api/connections/{userId}', { params: { path: { userId } } })),
+    follow: (userId: string) => authed(() => rest.PUT('/api/follows/{userId}', { params: { path: { userId } } })),
+    unfollow: (userId: string) => authed(() => rest.DELETE('/api/follows/{userId}', { params: { path: { userId } } })),
+    block: (userId: string) => authed(() => rest.PUT('/api/blocks/{userId}', { params: { path: { userId } } })),
+    unblock: (userId: string) => authed(() => rest.DELETE('/api/blocks/{userId}', { params: { path: { userId } } })),
   },
   feed: {
     /** The home page (GraphQL `feed`), 20 posts at a time. */
@@ -479,8 +492,8 @@ export const api = {
         toPost,
       ),
     create: (text: string, visibility: Post['visibility']) =>
-      call<Post>('POST', '/api/posts', { text, visibility, idempotencyKey: crypto.randomUUID() }),
-    remove: (id: string) => call<void>('DELETE', `/api/posts/${id}`),
+      authed(() => rest.POST('/api/posts', { body: { text, visibility, idempotencyKey: crypto.randomUUID() } })),
+    remove: (id: string) => authed(() => rest.DELETE('/api/posts/{id}', { params: { path: { id } } })),
     comments: async (postId: string): Promise<Page<Comment>> => {
       const { post } = await gql<{ post: { comments: Edges<Omit<Comment, 'postId'>> } | null }>(
         `query Comments($id: ID!) { post(id: $id) { comments(first: 100) {
@@ -490,9 +503,12 @@ export const api = {
       if (!post) throw notFound();
       return page(post.comments, (c) => ({ ...c, postId }));
     },
-    comment: (postId: string, text: string) => call<Comment>('POST', `/api/posts/${postId}/comments`, { text }),
-    react: (postId: string, type: ReactionType) => call<void>('PUT', `/api/posts/${postId}/reactions`, { type }),
-    unreact: (postId: string) => call<void>('DELETE', `/api/posts/${postId}/reactions`),
+    comment: (postId: string, text: string): Promise<Comment> =>
+      authed(() => rest.POST('/api/posts/{id}/comments', { params: { path: { id: postId } }, body: { text } })),
+    react: (postId: string, type: ReactionType) =>
+      authed(() => rest.PUT('/api/posts/{id}/reactions', { params: { path: { id: postId } }, body: { type } })),
+    unreact: (postId: string) =>
+      authed(() => rest.DELETE('/api/posts/{id}/reactions', { params: { path: { id: postId } } })),
   },
   notifications: {
     /** The newest 50 and the unread count over all (GraphQL `notifications`). */
@@ -503,7 +519,7 @@ export const api = {
       );
       return { ...page(notifications, (n) => n), unreadCount: notifications.unreadCount };
     },
-    markRead: (ids?: string[]) => call<void>('POST', '/api/notifications/read', ids ? { ids } : {}),
+    markRead: (ids?: string[]) => authed(() => rest.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
   },
   messaging: {
     /**
@@ -534,7 +550,7 @@ export const api = {
       };
     },
     open: (memberIds: string[], title?: string) =>
-      call<Conversation>('POST', '/api/conversations', title ? { memberIds, title } : { memberIds }),
+      authed(() => rest.POST('/api/conversations', { body: title ? { memberIds, title } : { memberIds } })),
     /** The newest messages, or those before `beforeSeq` (scrolling back), in seq order (GraphQL). */
     messages: async (id: string, beforeSeq?: number): Promise<MessagesPage> => {
       const { conversation } = await gql<{ conversation: { messages: GqlMessage[] } | null }>(
@@ -547,23 +563,32 @@ export const api = {
     },
     /** Up to 100 messages after `afterSeq`, to fill a gap (REST: GraphQL has no `afterSeq`). */
     messagesAfter: (id: string, afterSeq: number) =>
-      call<Page<Message>>('GET', `/api/conversations/${id}/messages${q({ afterSeq, limit: 100 })}`),
+      authed(() =>
+        rest.GET('/api/conversations/{id}/messages', { params: { path: { id }, query: { afterSeq, limit: 100 } } }),
+      ),
     send: (id: string, text: string, clientMsgId: string) =>
-      call<Message>('POST', `/api/conversations/${id}/messages`, { text, clientMsgId }),
-    read: (id: string, seq: number) => call<void>('POST', `/api/conversations/${id}/read`, { seq }),
+      authed(() =>
+        rest.POST('/api/conversations/{id}/messages', { params: { path: { id } }, body: { text, clientMsgId } }),
+      ),
+    read: (id: string, seq: number) =>
+      authed(() => rest.POST('/api/conversations/{id}/read', { params: { path: { id } }, body: { seq } })),
   },
   push: {
-    vapidPublicKey: () => raw<{ publicKey: string }>('GET', '/api/push/vapid-public-key', undefined, false),
-    /** `subscription`: the browser's `PushSubscription.toJSON()`. Registering it again answers the same id. */
-    subscribe: (subscription: PushSubscriptionJSON) =>
-      call<{ id: string; kind: 'webpush' | 'fcm'; createdAt: string }>('POST', '/api/push/subscriptions', subscription),
-    unsubscribe: (id: string) => call<void>('DELETE', `/api/push/subscriptions/${id}`),
+    vapidPublicKey: () => send(() => rest.GET('/api/push/vapid-public-key')),
+    /** `subscription`: the browser's `PushSubscription` as JSON. Registering it again answers the same id. */
+    subscribe: (subscription: components['schemas']['PushCreateSubscriptionDto']) =>
+      authed(() => rest.POST('/api/push/subscriptions', { body: subscription })),
+    unsubscribe: (id: string) =>
+      authed(() => rest.DELETE('/api/push/subscriptions/{id}', { params: { path: { id } } })),
   },
   admin: {
-    users: (text?: string) => call<Page<AdminUser>>('GET', `/api/admin/users${q({ q: text })}`),
-    setRoles: (id: string, roles: string[]) => call<AdminUser>('PUT', `/api/admin/users/${id}/roles`, { roles }),
-    suspend: (id: string) => call<unknown>('POST', `/api/admin/users/${id}/suspend`),
-    unsuspend: (id: string) => call<unknown>('POST', `/api/admin/users/${id}/unsuspend`),
-    audit: () => call<Page<AuditEntry>>('GET', '/api/admin/audit?limit=50'),
+    users: (text?: string): Promise<Page<AdminUser>> =>
+      authed(() => rest.GET('/api/admin/users', { params: { query: { q: text || undefined } } })),
+    setRoles: (id: string, roles: Role[]): Promise<AdminUser> =>
+      authed(() => rest.PUT('/api/admin/users/{id}/roles', { params: { path: { id } }, body: { roles } })),
+    suspend: (id: string) => authed(() => rest.POST('/api/admin/users/{id}/suspend', { params: { path: { id } } })),
+    unsuspend: (id: string) => authed(() => rest.POST('/api/admin/users/{id}/unsuspend', { params: { path: { id } } })),
+    audit: (): Promise<Page<AuditEntry>> =>
+      authed(() => rest.GET('/api/admin/audit', { params: { query: { limit: 50 } } })),
   },
 };

@@ -72,7 +72,12 @@ export async function enablePush(): Promise<void> {
   }
   let id: string;
   try {
-    ({ id } = await api.push.subscribe(subscription.toJSON()));
+    const { endpoint, expirationTime, keys } = subscription.toJSON();
+    ({ id } = await api.push.subscribe({
+      endpoint,
+      expirationTime: expirationTime ?? null,
+      keys: { p256dh: keys?.p256dh ?? '', auth: keys?.auth ?? '' },
+    }));
   } catch (err) {
     // Plaza refused it (e.g. a push service it does not allow): leave nothing half done.
     await subscription.unsubscribe().catch(() => false);
