@@ -217,4 +217,29 @@ describe('web client in a browser', () => {
     // Ana, without the permissions, has no Admin link.
     expect(await a.getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
   });
+
+  it('loads each page with one GraphQL request, besides the shell (who am I, unread count)', async () => {
+    const pages: [string, string, string][] = [
+      ['/', 'Home', 'Home'],
+      [`/u/${ben.user.handle}`, ben.user.displayName, 'Profile'],
+      ['/notifications', 'Notifications', 'Notifications'],
+      [`/messages/${conversationId}`, 'Messages', 'Messages'],
+    ];
+    for (const [path, heading, operation] of pages) {
+      const graphql: string[] = [];
+      const rest: string[] = [];
+      const record = (req: { url(): string; method(): string; postDataJSON(): any }) => {
+        const url = new URL(req.url());
+        if (url.pathname === '/graphql') graphql.push(/query (\w+)/.exec(req.postDataJSON().query)?.[1] ?? '?');
+        else if (url.pathname.startsWith('/api/')) rest.push(`${req.method()} ${url.pathname}`);
+      };
+      a.on('request', record);
+      await goto(a, gateways[0], path, heading);
+      await a.waitForLoadState('networkidle');
+      a.off('request', record);
+      // The shell: GET /api/auth/me (permissions, which GraphQL does not expose) and the unread count.
+      expect(rest).toEqual(['GET /api/auth/me']);
+      expect(graphql.sort()).toEqual([...new Set(['Notifications', operation])].sort());
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
-import { api, type Conversation } from '../api/api';
+import { api, type Conversation, type Page } from '../api/api';
 import { useMe } from '../app';
 import { markRead, mergeMessages, seedPresence, sendMessage, typing, type MessageCache } from '../live/live';
 import { Avatar, ErrorText, Loading, PageTitle, useLive, when } from '../ui';
@@ -171,7 +171,11 @@ function ConversationView({ conv }: { conv: Conversation }) {
     if (lastSeq > lastMarked.current && live.status === 'online') {
       lastMarked.current = lastSeq;
       markRead(conv.id, lastSeq);
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      // Read up to the newest: nothing unread here any more (no need to reload the list for that).
+      queryClient.setQueryData<Page<Conversation>>(
+        ['conversations'],
+        (list) => list && { ...list, items: list.items.map((c) => (c.id === conv.id ? { ...c, unreadCount: 0 } : c)) },
+      );
     }
   }, [conv.id, lastSeq, live.status, queryClient]);
 
