@@ -60,4 +60,5 @@ async function openPage(url) {
 }
 
 // A rotated subscription ("pushsubscriptionchange") is registered again by the page at its next
-// start (registering needs the access token, which only the page holds): see src/push/push.ts.
+// start (registering needs the access token, which only the page holds): `renewPush` in
+// src/push/push.ts.

@@ -10,7 +10,7 @@ import { Conversations } from './pages/messages';
 import { Notifications } from './pages/notifications';
 import { Network, ProfilePage, Search } from './pages/people';
 import { Settings } from './pages/settings';
-import { forgetPush } from './push/push';
+import { forgetPush, renewPush } from './push/push';
 import { useLive } from './ui';
 
 function useSignedIn(): boolean {
@@ -32,6 +32,7 @@ export function App() {
     if (signedIn) {
       setSignedOutBecause(null);
       startLive(queryClient);
+      renewPush().catch(() => undefined);
       return;
     }
     stopLive();

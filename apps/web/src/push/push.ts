@@ -35,14 +35,44 @@ export async function pushState(): Promise<PushState> {
   return subscription && registered()?.sessionId === session.id() ? 'on' : 'off';
 }
 
-/** Plaza's id of this browser's subscription, and the session that registered it. */
+/** Plaza's id of this browser's subscription, its endpoint and the session that registered it. */
+interface Registered {
+  id: string;
+  endpoint: string;
+  sessionId: string | null;
+}
 const KEY = 'plaza.push';
-function registered(): { id: string; sessionId: string | null } | null {
+function registered(): Registered | null {
   try {
-    return JSON.parse(localStorage.getItem(KEY) ?? 'null') as { id: string; sessionId: string | null } | null;
+    return JSON.parse(localStorage.getItem(KEY) ?? 'null') as Registered | null;
   } catch {
     return null;
   }
+}
+
+/** Registers `subscription` with Plaza (the same endpoint again answers the same id) and remembers it. */
+async function register(subscription: PushSubscription): Promise<void> {
+  const { endpoint, expirationTime, keys } = subscription.toJSON();
+  const { id } = await api.push.subscribe({
+    endpoint,
+    expirationTime: expirationTime ?? null,
+    keys: { p256dh: keys?.p256dh ?? '', auth: keys?.auth ?? '' },
+  });
+  const record: Registered = { id, endpoint: subscription.endpoint, sessionId: session.id() };
+  localStorage.setItem(KEY, JSON.stringify(record));
+}
+
+/**
+ * At start, signed in: the browser may have rotated the subscription since it was registered
+ * ("pushsubscriptionchange", which the service worker cannot answer without a token). Registers
+ * the new endpoint; does nothing (no request) when it is unchanged or push is off.
+ */
+export async function renewPush(): Promise<void> {
+  const mine = registered();
+  if (!mine || mine.sessionId !== session.id() || !pushSupported()) return;
+  const reg = await navigator.serviceWorker.getRegistration();
+  const subscription = await reg?.pushManager.getSubscription();
+  if (subscription && subscription.endpoint !== mine.endpoint) await register(subscription);
 }
 
 /**
@@ -70,14 +100,8 @@ export async function enablePush(): Promise<void> {
       'This browser could not reach its push service, so notifications cannot be turned on here. Check your connection or try another browser.',
     );
   }
-  let id: string;
   try {
-    const { endpoint, expirationTime, keys } = subscription.toJSON();
-    ({ id } = await api.push.subscribe({
-      endpoint,
-      expirationTime: expirationTime ?? null,
-      keys: { p256dh: keys?.p256dh ?? '', auth: keys?.auth ?? '' },
-    }));
+    await register(subscription);
   } catch (err) {
     // Plaza refused it (e.g. a push service it does not allow): leave nothing half done.
     await subscription.unsubscribe().catch(() => false);
@@ -85,7 +109,6 @@ export async function enablePush(): Promise<void> {
       throw new PushError('Plaza does not accept this browser’s push service.');
     throw err;
   }
-  localStorage.setItem(KEY, JSON.stringify({ id, sessionId: session.id() }));
 }
 
 /** Turns push off for this browser: Plaza forgets the subscription, and so does the browser. */
