@@ -242,4 +242,25 @@ describe('web client in a browser', () => {
       expect(graphql.sort()).toEqual([...new Set(['Notifications', operation])].sort());
     }
   });
+
+  it('works from the keyboard: skip link first, each page announces its heading', async () => {
+    await goto(a, gateways[0], '/', 'Home');
+    const focused = () => a.evaluate<string>('document.activeElement?.textContent?.trim() ?? ""');
+    // A page that opens takes focus on its heading, so a screen reader announces it.
+    expect(await focused()).toBe('Home');
+    // From the top of the page: the skip link, then the brand and the main navigation, in order.
+    await a.getByRole('link', { name: 'Skip to content' }).focus();
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      order.push(await focused());
+      await a.keyboard.press('Tab');
+    }
+    expect(order).toEqual(['Skip to content', 'Plaza', 'Home', 'Search', 'Network', 'Messages']);
+    await a.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Messages');
+    await a.keyboard.press('Enter');
+    await a.getByRole('heading', { name: 'Messages' }).first().waitFor({ timeout: WAIT });
+    await a.waitForFunction('document.activeElement?.tagName === "H1"', undefined, { timeout: WAIT });
+    expect(await focused()).toBe('Messages');
+  });
 });

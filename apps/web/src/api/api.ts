@@ -2,13 +2,11 @@ import createClient from 'openapi-fetch';
 import type { components, paths } from '@plaza/client';
 
 /**
- * The web client's one door to the Plaza REST API (contract paths under `/api`), with the token
- * storage and refresh that every call shares.
- *
- * Everything the screens read or write goes through this module, so that moving it onto the typed
- * `@plaza/client` package (openapi-fetch) and loading whole pages with one `POST /graphql`
- * request happens here, in one place, without touching the screens: keep the function names and
- * shapes and change their bodies.
+ * The web client's one door to the Plaza API, with the token storage and refresh that every call
+ * shares. Pages load with one `POST /graphql` operation each (docs/graphql.md); writes, and what
+ * GraphQL does not expose (sessions, search, the network, admin, push), go over REST through
+ * openapi-fetch typed by the contract's generated types in `@plaza/client`. The screens see plain
+ * functions and the types below, whichever of the two answers.
  *
  * Tokens: "keep me signed in" keeps them in `localStorage` (the session lives 30 days by default),
  * otherwise in `sessionStorage` (gone with the tab). An expired access token is renewed once with

@@ -247,10 +247,15 @@ function MessageComposer({ conversationId }: { conversationId: string }) {
   const [text, setText] = useState('');
   const send = useMutation({
     mutationFn: (body: string) => sendMessage(conversationId, body),
-    onSuccess: () => setText(''),
+    // One after another, in the order typed, while the person goes on typing the next one.
+    scope: { id: `send:${conversationId}` },
+    // Not sent: give the text back, unless something new was typed meanwhile.
+    onError: (_err, body) => setText((current) => current || body),
   });
   const submit = () => {
-    if (text.trim() && !send.isPending) send.mutate(text);
+    if (!text.trim()) return;
+    setText('');
+    send.mutate(text);
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -283,7 +288,7 @@ function MessageComposer({ conversationId }: { conversationId: string }) {
         onBlur={() => typing(conversationId, false)}
         onKeyDown={onKey}
       />
-      <button type="submit" disabled={!text.trim() || send.isPending}>
+      <button type="submit" disabled={!text.trim()}>
         Send
       </button>
       <ErrorText error={send.error} />
