@@ -3,7 +3,8 @@
 // 10,000 followers, into every follower's cached timeline and to every online follower's socket.
 // Runs against dist/ (npm run build) and the local PostgreSQL/Redis; creates and drops its own database.
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_USERS (seeded users), BENCH_REQUESTS (per run),
-// BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS.
+// BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS,
+// BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway and apps).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -158,7 +159,8 @@ async function startPlatform(databaseUrl) {
   const children = [];
   const start = async (app) => {
     const output = [];
-    const child = spawn(process.execPath, [`${root}dist/apps/${app}/src/main.js`], {
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, `${root}dist/apps/${app}/src/main.js`], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -295,6 +297,21 @@ async function seed(pool, { viewerId, fanoutAuthorId, onlineIds }) {
   return { seconds: +((performance.now() - t0) / 1000).toFixed(1), ...counts };
 }
 
+/**
+ * The follows, as profiles would have written them into the safety graph (`sg:u:<id>:following`,
+ * read by feed on every request) when they were made.
+ */
+async function seedSafetyGraph(pool, redis) {
+  const { rows } = await pool.query(
+    `SELECT follower_id, array_agg(followee_id) AS followees FROM feed.follows WHERE active GROUP BY follower_id`,
+  );
+  for (let i = 0; i < rows.length; i += 500) {
+    const p = redis.pipeline();
+    for (const r of rows.slice(i, i + 500)) p.sadd(`sg:u:${r.follower_id}:following`, ...r.followees);
+    await p.exec();
+  }
+}
+
 /** Bare reference: one Fastify route, one pg query returning the same 20 posts by id; no auth, no gateway. */
 async function bareServer(databaseUrl, ids) {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
@@ -401,6 +418,7 @@ async function main() {
       fanoutAuthorId: author.id,
       onlineIds: online.map((u) => u.id),
     });
+    await seedSafetyGraph(pool, redis);
 
     const feedUrl = `${gateway}/api/feed?limit=20`;
     const first = await request('GET', feedUrl, viewer.token);
@@ -455,7 +473,7 @@ async function main() {
     await bare?.close();
     await pool.end();
     await platform.stop();
-    const keys = await redis.keys('tl:*');
+    const keys = [...(await redis.keys('tl:*')), ...(await redis.keys('sg:u:*'))];
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
     await redis.quit();
     if (process.env.BENCH_KEEP_DATABASE) console.error(`kept database ${db.url}`);

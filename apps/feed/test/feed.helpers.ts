@@ -53,7 +53,8 @@ export async function waitForFeed(
       const ids = await feedIds(api, who, '?limit=100');
       return test(ids) ? ids : null;
     },
-    { timeoutMs: 5000, message },
+    // Event catch-up, not a contract deadline: on a loaded 2-core runner it can take seconds.
+    { timeoutMs: 15_000, message },
   );
 }
 

@@ -109,7 +109,14 @@ describe('EventsModule: wiring in a Nest app', () => {
       await waitFor(() => handlers.calls.length === 1, { timeoutMs: 3000, message: 'handler ran' });
       expect((await timeline()).map((r) => r.post_id)).toContain(postId);
 
-      const health = await app.get(HealthRegistry).run();
+      // The relay deletes the outbox row after its XADD, so the handler can run a moment before.
+      const health = await waitFor(
+        async () => {
+          const h = await app.get(HealthRegistry).run();
+          return (h.checks.events as { outbox?: { pending?: number } }).outbox?.pending === 0 ? h : null;
+        },
+        { timeoutMs: 3000, message: 'outbox drained' },
+      );
       expect(health.checks.events).toMatchObject({ status: 'up', group: 'feed', outbox: { pending: 0 } });
       const streams = Object.values(health.checks.events.streams as Record<string, { lag: number; pending: number }>);
       expect(streams).toEqual([{ lag: 0, pending: 0 }]);

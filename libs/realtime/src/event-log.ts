@@ -37,21 +37,20 @@ export function compareStreamIds(a: string, b: string): number {
 }
 
 /**
- * XADD + PUBLISH of one entry, as a Lua function shared by the scripts below: for one user the
+ * XADD + PUBLISH of one entry, as Lua functions shared by the scripts below: for one user the
  * live order equals the log order even when several apps push at once. The socket.io adapter
  * message is built by the caller with a fixed-width placeholder where the eventId goes (ids are
- * fixed width, so msgpack lengths hold). Retention: at least LOG_MIN_EVENTS and LOG_MIN_AGE_MS,
- * checked every 64 appends.
+ * fixed width, so msgpack lengths hold); `appendParts` takes it already cut around the
+ * placeholder. Retention: at least LOG_MIN_EVENTS and LOG_MIN_AGE_MS, checked every 64 appends.
  */
 const APPEND_FUNCTION_LUA = `
-local function append(key, entry, message, channel, placeholder, hardCap, idleTtl, minEvents, minAge)
+local function appendParts(key, entry, before, after, channel, hardCap, idleTtl, minEvents, minAge)
   local id = redis.call('XADD', key, 'MAXLEN', '~', hardCap, '*', 'd', entry)
   local dash = string.find(id, '-', 1, true)
   local ms = string.sub(id, 1, dash - 1)
   local seq = string.sub(id, dash + 1)
   local eid = string.rep('0', 16 - #ms) .. ms .. '-' .. string.rep('0', 6 - #seq) .. seq
-  local s, e = string.find(message, placeholder, 1, true)
-  redis.call('PUBLISH', channel, string.sub(message, 1, s - 1) .. eid .. string.sub(message, e + 1))
+  redis.call('PUBLISH', channel, before .. eid .. after)
   redis.call('EXPIRE', key, idleTtl)
   local len = redis.call('XLEN', key)
   if len > tonumber(minEvents) and len % 64 == 0 then
@@ -66,14 +65,31 @@ local function append(key, entry, message, channel, placeholder, hardCap, idleTt
   end
   return eid
 end
+local function append(key, entry, message, channel, placeholder, hardCap, idleTtl, minEvents, minAge)
+  local s, e = string.find(message, placeholder, 1, true)
+  return appendParts(key, entry, string.sub(message, 1, s - 1), string.sub(message, e + 1), channel,
+    hardCap, idleTtl, minEvents, minAge)
+end
 `;
 
 /**
- * One entry to one user's log. KEYS[1] the log; ARGV: entry, message, channel, placeholder,
- * hard cap, idle TTL, min events, min age (ms). Returns the eventId.
+ * One entry to many users' logs, each published to the user's own room, with the entry and the
+ * adapter message sent once: the message is `head .. room .. tail` (msgpack: rooms of one byte
+ * length share head and tail), the channel `channelPrefix .. room .. '#'`. KEYS: the logs;
+ * ARGV: entry, head, tail, channel prefix, placeholder, hard cap, idle TTL, min events, min age
+ * (ms), then one room per key. Returns the eventIds in KEYS order.
  */
-export const APPEND_AND_PUBLISH_LUA = `${APPEND_FUNCTION_LUA}
-return append(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+export const FAN_OUT_APPEND_LUA = `${APPEND_FUNCTION_LUA}
+local s, e = string.find(ARGV[2], ARGV[5], 1, true)
+local before = string.sub(ARGV[2], 1, s - 1)
+local after = string.sub(ARGV[2], e + 1)
+local ids = {}
+for i = 1, #KEYS do
+  local room = ARGV[9 + i]
+  ids[i] = appendParts(KEYS[i], ARGV[1], before, after .. room .. ARGV[3], ARGV[4] .. room .. '#',
+    ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+end
+return ids
 `;
 
 /** Highest message seq of a conversation pushed so far (see ORDERED_APPEND_LUA). */

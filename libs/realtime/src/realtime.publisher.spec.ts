@@ -1,6 +1,8 @@
-import { createRedisClient, type Redis } from '@plaza/redis';
+import { createRedisClient, type Redis, socketIoKey } from '@plaza/redis';
 import { randomUUID } from 'node:crypto';
 import { compareStreamIds, eventIdOf, eventLogKey, streamIdOf } from './event-log';
+import { decode } from 'notepack.io';
+import { presenceKey } from './presence-keys';
 import { RealtimePublisher } from './realtime.publisher';
 
 describe('event ids', () => {
@@ -73,4 +75,47 @@ describe('RealtimePublisher log retention (real Redis)', () => {
     expect(second.get(a)! > first.get(a)!).toBe(true);
     await redis.del(eventLogKey(a), eventLogKey(b));
   });
+
+  it('fans a large audience out online users first, each packet addressed to its own room, all logged', async () => {
+    const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    // Ids of other lengths (rooms that need a frame of their own) among the UUIDs.
+    const users = [...Array.from({ length: 197 }, () => randomUUID()), 'odd-1', 'odd-22', `odd-${randomUUID()}`];
+    const online = new Set(users.filter((_, i) => i % 40 === 7));
+    await Promise.all([...online].map((u) => redis.hset(presenceKey(u), 'gw', '1')));
+    const subscriber = createRedisClient(url, 'test-sub');
+    const received: string[] = [];
+    const eventIds = new Map<string, string>();
+    subscriber.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => {
+      const [, packet, opts] = decode(message) as [
+        string,
+        { data: [string, { postId: string; eventId: string }] },
+        { rooms: string[] },
+      ];
+      eventIds.set(opts.rooms[0], packet.data[1].eventId);
+      expect(packet.data).toEqual(['feed:post-deleted', expect.objectContaining({ postId: 'quoted user:x' })]);
+      received.push(opts.rooms[0]);
+    });
+    await subscriber.psubscribe(`${socketIoKey(url)}#/#user:*`);
+    try {
+      const ids = await publisher.pushDurable(users, 'feed:post-deleted', { postId: 'quoted user:x' });
+      expect(ids.size).toBe(200);
+      await waitUntil(() => received.length === 200);
+      for (const u of users) expect(eventIds.get(`user:${u}`)).toBe(ids.get(u));
+      expect(new Set(received)).toEqual(new Set(users.map((u) => `user:${u}`)));
+      expect(new Set(received.slice(0, online.size))).toEqual(new Set([...online].map((u) => `user:${u}`)));
+      const lengths = await Promise.all(users.map((u) => redis.xlen(eventLogKey(u))));
+      expect(lengths.every((n) => n === 1)).toBe(true);
+    } finally {
+      await subscriber.quit();
+      await redis.del(...users.map(eventLogKey), ...[...online].map(presenceKey));
+    }
+  });
 });
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

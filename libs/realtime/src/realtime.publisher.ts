@@ -2,9 +2,9 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { type Redis, socketIoKey } from '@plaza/redis';
 import { encode } from 'notepack.io';
 import {
-  APPEND_AND_PUBLISH_LUA,
   EVENT_ID_PLACEHOLDER,
   eventLogKey,
+  FAN_OUT_APPEND_LUA,
   LOG_HARD_CAP,
   LOG_IDLE_TTL_SECONDS,
   LOG_MIN_AGE_MS,
@@ -12,6 +12,7 @@ import {
   messageOrderKey,
   ORDERED_APPEND_LUA,
 } from './event-log';
+import { presenceKey } from './presence-keys';
 import {
   type DurableEventName,
   type MessagePayload,
@@ -29,12 +30,57 @@ export interface LoggedEvent {
 }
 
 const PACKET_EVENT = 2;
+/** From this many recipients on, `pushDurable` serves users with a presence first. */
+const ONLINE_FIRST_MIN_AUDIENCE = 64;
+/** Users per fan-out script: Redis runs one script at a time, so a chunk stays a few ms. */
+const FAN_OUT_CHUNK = 128;
+
+function groupBy<T>(items: readonly T[], key: (item: T) => number): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
 const EMITTER_UID = 'emitter';
 
 type RedisWithScript = Redis & {
-  plazaAppendPublish(key: string, ...args: (string | Buffer | number)[]): Promise<string>;
+  plazaFanOutAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[]>;
   plazaOrderedAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[] | 'wait'>;
 };
+
+/**
+ * The emitter's packet of one event, cut around its room: `head .. room .. tail`. msgpack writes
+ * a string's byte length before it, so every room of one byte length (user rooms:
+ * `user:<uuid>`) shares head and tail, and the payload is encoded once per push, not once per
+ * recipient.
+ */
+class PacketFrames {
+  private readonly byLength = new Map<number, { head: Buffer; tail: Buffer }>();
+
+  constructor(private readonly data: unknown[]) {}
+
+  for(room: string): { head: Buffer; tail: Buffer } {
+    const length = Buffer.byteLength(room);
+    let frame = this.byLength.get(length);
+    if (!frame) {
+      const stand = '\u0003'.repeat(length);
+      const buffer = encode([
+        EMITTER_UID,
+        { type: PACKET_EVENT, data: this.data, nsp: '/' },
+        { rooms: [stand], flags: {}, except: [] },
+      ]);
+      // The rooms come after the payload, so the last occurrence is the room's.
+      const at = buffer.lastIndexOf(stand);
+      frame = { head: buffer.subarray(0, at), tail: buffer.subarray(at + length) };
+      this.byLength.set(length, frame);
+    }
+    return frame;
+  }
+}
 
 /** One stored message for `pushMessages`. */
 export interface MessagePush {
@@ -48,9 +94,9 @@ export interface MessagePush {
 export type MessagePushResult = 'pushed' | 'wait' | Error;
 
 /**
- * How every app reaches users' sockets. Durable events are appended to the user's log and
- * published to the gateways in one atomic script per user (all users of one push go in one
- * pipeline); ephemeral ones only go through the socket.io emitter.
+ * How every app reaches users' sockets. Durable events are appended to each user's log and
+ * published to the gateways atomically per user (one script per 128 users, the payload sent
+ * once); ephemeral ones only go through the socket.io emitter.
  */
 export class RealtimePublisher {
   private readonly redis: RedisWithScript;
@@ -62,8 +108,9 @@ export class RealtimePublisher {
     const key = socketIoKey(redisUrl);
     this.emitter = new Emitter(redis, { key });
     this.channelPrefix = `${key}#/#`;
-    if (!(redis as unknown as Partial<RedisWithScript>).plazaAppendPublish) {
-      redis.defineCommand('plazaAppendPublish', { numberOfKeys: 1, lua: APPEND_AND_PUBLISH_LUA });
+    if (!(redis as unknown as Partial<RedisWithScript>).plazaFanOutAppend) {
+      // The number of keys (the logs) is given per call.
+      redis.defineCommand('plazaFanOutAppend', { lua: FAN_OUT_APPEND_LUA });
     }
     if (!(redis as unknown as Partial<RedisWithScript>).plazaOrderedAppend) {
       // The number of keys (1 + members) is given per call.
@@ -72,7 +119,14 @@ export class RealtimePublisher {
     this.redis = redis as unknown as RedisWithScript;
   }
 
-  /** Appends `event` to each user's log and delivers it live; resolves with each user's eventId. */
+  /**
+   * Appends `event` to each user's log and delivers it live; resolves with each user's eventId.
+   * A large audience (a popular author's post) goes out in two pipelines, users with a presence
+   * first: the online few get the event without queueing behind thousands of offline logs. Both
+   * halves append and publish alike, so a user who connects in between loses nothing (replay or
+   * live), and the order of two pushes to one user is kept (the second push starts after the first
+   * has finished).
+   */
   async pushDurable<E extends DurableEventName>(
     userIds: readonly string[],
     event: E,
@@ -83,35 +137,55 @@ export class RealtimePublisher {
     if (!unique.length) return new Map();
     const logged: LoggedEvent = { e: event, p: payload, ...(options.sessionId ? { s: options.sessionId } : {}) };
     const entry = JSON.stringify(logged);
-    const pipeline = this.redis.pipeline() as unknown as RedisWithScript & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
-    for (const userId of unique) {
-      const room = options.sessionId ? `session:${options.sessionId}` : userRoom(userId);
-      const message = encode([
-        EMITTER_UID,
-        { type: PACKET_EVENT, data: [event, { ...payload, eventId: EVENT_ID_PLACEHOLDER }], nsp: '/' },
-        { rooms: [room], flags: {}, except: [] },
-      ]);
-      void pipeline.plazaAppendPublish(
-        eventLogKey(userId),
-        entry,
-        message,
-        `${this.channelPrefix}${room}#`,
-        EVENT_ID_PLACEHOLDER,
-        LOG_HARD_CAP,
-        LOG_IDLE_TTL_SECONDS,
-        LOG_MIN_EVENTS,
-        LOG_MIN_AGE_MS,
-      );
-    }
-    const results = (await pipeline.exec()) ?? [];
+    const frames = new PacketFrames([event, { ...payload, eventId: EVENT_ID_PLACEHOLDER }]);
+    const roomOf = (userId: string) => (options.sessionId ? `session:${options.sessionId}` : userRoom(userId));
     const ids = new Map<string, string>();
-    results.forEach(([err, id], i) => {
-      if (err) throw err;
-      ids.set(unique[i], String(id));
-    });
+    for (const batch of await this.onlineFirst(unique)) {
+      const pipeline = this.redis.pipeline() as unknown as RedisWithScript & {
+        exec(): Promise<[Error | null, unknown][] | null>;
+      };
+      // One script per chunk of users whose rooms share a frame (all of them, but for odd ids).
+      const chunks: string[][] = [];
+      for (const group of groupBy(batch, (userId) => Buffer.byteLength(roomOf(userId)))) {
+        for (let i = 0; i < group.length; i += FAN_OUT_CHUNK) chunks.push(group.slice(i, i + FAN_OUT_CHUNK));
+      }
+      for (const chunk of chunks) {
+        const rooms = chunk.map(roomOf);
+        const { head, tail } = frames.for(rooms[0]);
+        void pipeline.plazaFanOutAppend(
+          chunk.length,
+          ...chunk.map(eventLogKey),
+          entry,
+          head,
+          tail,
+          this.channelPrefix,
+          EVENT_ID_PLACEHOLDER,
+          LOG_HARD_CAP,
+          LOG_IDLE_TTL_SECONDS,
+          LOG_MIN_EVENTS,
+          LOG_MIN_AGE_MS,
+          ...rooms,
+        );
+      }
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach(([err, eventIds], i) => {
+        if (err) throw err;
+        (eventIds as string[]).forEach((id, k) => ids.set(chunks[i][k], String(id)));
+      });
+    }
     return ids;
+  }
+
+  /** Small audiences as one batch; large ones split into [with a presence, without]. */
+  private async onlineFirst(userIds: string[]): Promise<string[][]> {
+    if (userIds.length < ONLINE_FIRST_MIN_AUDIENCE) return [userIds];
+    const pipeline = this.redis.pipeline();
+    for (const id of userIds) pipeline.exists(presenceKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    const online: string[] = [];
+    const rest: string[] = [];
+    userIds.forEach((id, i) => (Number(results[i]?.[1]) > 0 ? online : rest).push(id));
+    return [online, rest].filter((batch) => batch.length);
   }
 
   /**

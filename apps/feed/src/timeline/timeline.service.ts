@@ -36,11 +36,20 @@ export class TimelineService {
     const after = decodePosition(cursor);
     // One more than asked tells whether a next page exists.
     const want = limit + 1;
-    // The rules of this request: the viewer's relations as profiles last answered them.
-    const graph = await this.safety.viewer(viewerId);
-    const rows = this.settings.cacheEnabled
-      ? await this.fromCache(viewerId, after, want, graph)
-      : await this.fromDatabase(viewerId, after, want, graph);
+    if (!this.settings.cacheEnabled) {
+      const graph = await this.safety.viewer(viewerId);
+      return this.toPage(await this.fromDatabase(viewerId, after, want, graph), limit);
+    }
+    // The rules of this request (the viewer's relations as profiles last answered them) and the
+    // first cached range do not depend on each other: one round trip's wait for both.
+    const [graph, first] = await Promise.all([
+      this.safety.viewer(viewerId),
+      this.cache.range(viewerId, after, want).catch((err: Error) => err),
+    ]);
+    return this.toPage(await this.fromCache(viewerId, after, want, graph, first), limit);
+  }
+
+  private toPage(rows: PostRow[], limit: number): TimelinePage {
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodePosition(positionOf(items[items.length - 1])) : null };
   }
@@ -79,15 +88,20 @@ export class TimelineService {
     return out;
   }
 
-  /** The cached range, rebuilding a cold timeline first; null when Redis cannot serve it. */
+  /**
+   * The cached range, rebuilding a cold timeline first; null when Redis cannot serve it.
+   * `prefetched`: the outcome of the same `range` call made already (an Error if it failed).
+   */
   private async cachedRange(
     viewerId: string,
     upper: Position | null,
     count: number,
     graph: ViewerGraph,
+    prefetched?: CachedRange | null | Error,
   ): Promise<CachedRange | null> {
     try {
-      const range = await this.cache.range(viewerId, upper, count);
+      if (prefetched instanceof Error) throw prefetched;
+      const range = prefetched !== undefined ? prefetched : await this.cache.range(viewerId, upper, count);
       if (range) return range;
       await this.ensureWarm(viewerId, graph);
       return await this.cache.range(viewerId, upper, count);
@@ -102,12 +116,15 @@ export class TimelineService {
     after: Position | null,
     want: number,
     graph: ViewerGraph,
+    first: CachedRange | null | Error,
   ): Promise<PostRow[]> {
     const out: PostRow[] = [];
     let upper = after;
+    let prefetched: CachedRange | null | Error | undefined = first;
     while (out.length < want) {
       const need = want - out.length;
-      const cached = await this.cachedRange(viewerId, upper, need, graph);
+      const cached = await this.cachedRange(viewerId, upper, need, graph, prefetched);
+      prefetched = undefined;
       if (!cached) return this.fromDatabase(viewerId, after, want, graph);
       const lastCached = cached.entries.length ? cached.entries[cached.entries.length - 1] : null;
       // Past the end of a truncated cache, PostgreSQL holds the older posts.

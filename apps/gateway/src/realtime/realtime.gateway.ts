@@ -183,7 +183,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     @MessageBody() body: unknown,
   ): Promise<Ack<{ message: MessagePayload }>> {
     return this.command('message:send', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['message:send'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['message:send'], body);
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
         throw new AckError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
       }
@@ -203,7 +203,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('message:read')
   async onRead(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('message:read', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['message:read'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['message:read'], body);
       await this.forwarder.postToMessaging(
         `/api/conversations/${dto.conversationId}/read`,
         await this.bearer(socket),
@@ -217,7 +217,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:start')
   async onTypingStart(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:start', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
       await this.typing.start(socket.data.userId, dto.conversationId);
       socket.data.typingIn.add(dto.conversationId);
       return {};
@@ -227,7 +227,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:stop')
   async onTypingStop(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:stop', async () => {
-      const dto = await validatePayload(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
+      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
       socket.data.typingIn.delete(dto.conversationId);
       await this.typing.stopByClient(socket.data.userId, dto.conversationId);
       return {};
