@@ -170,6 +170,8 @@ describe('web client in a browser', () => {
     await see(a.getByRole('form', { name: 'New conversation' }), cy.user.displayName);
 
     await goto(a, gateways[0], `/u/${cy.user.handle}`, cy.user.displayName);
+    // A connection: the presence dot says Cy has no socket open.
+    await a.getByRole('img', { name: `${cy.user.displayName} is offline` }).waitFor({ timeout: WAIT });
     await shoot(a, 'profile');
     await a.getByRole('button', { name: 'Block' }).click();
     await a.getByRole('button', { name: 'Unblock' }).waitFor({ timeout: WAIT });

@@ -24,7 +24,9 @@ export const launchBrowser = (): Promise<Browser> =>
 export const see = (page: Page | Locator, text: string | RegExp) =>
   page.getByText(text).first().waitFor({ timeout: WAIT });
 
-export const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
+/** A screenshot for docs/screens (animations such as a post sliding in shown at their end). */
+export const shoot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENS, `${name}.png`), animations: 'disabled' });
 
 export async function signIn(page: Page, gateway: string, email: string, remember: boolean, password = TEST_PASSWORD) {
   await page.goto(`${gateway}/signin`);

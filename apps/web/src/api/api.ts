@@ -397,6 +397,8 @@ const notFound = () => new ApiError(404, 'not_found', 'not found');
 export interface ProfilePage {
   profile: Profile;
   posts: Page<Post>;
+  /** Whether the user has a socket open; known for the caller's connections only, else null. */
+  online: boolean | null;
 }
 export interface MessagesPage {
   items: Message[];
@@ -443,14 +445,15 @@ export const api = {
   profiles: {
     /** A profile page: the profile and its newest posts (GraphQL `user`); 404 when hidden or unknown. */
     page: async (handle: string): Promise<ProfilePage> => {
-      const { user } = await gql<{ user: (Profile & { posts: Edges<GqlPost> }) | null }>(
-        `query Profile($handle: String!) { user(handle: $handle) { ${PROFILE}
+      const { user } = await gql<{ user: (Profile & { posts: Edges<GqlPost>; online: boolean | null }) | null }>(
+        `query Profile($handle: String!) { user(handle: $handle) { ${PROFILE} online
           posts(first: 20) { edges { node { ${POST} } } pageInfo { hasNextPage endCursor } } } }`,
         { handle },
       );
       if (!user) throw notFound();
-      const { posts, ...profile } = user;
-      return { profile, posts: page(posts, toPost) };
+      const { posts, online, ...profile } = user;
+      const connected = profile.relationship?.connection === 'connected';
+      return { profile, posts: page(posts, toPost), online: connected ? online === true : null };
     },
     updateMe: (patch: components['schemas']['ProfilesUpdateProfileDto']): Promise<Profile> =>
       authed(() => rest.PATCH('/api/profiles/me', { body: patch })),

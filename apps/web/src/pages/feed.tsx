@@ -5,10 +5,10 @@ import { freshPosts } from '../live/live';
 import { ErrorText, Loading, PageTitle, UserLink, when } from '../ui';
 
 const REACTIONS: [ReactionType, string][] = [
-  ['like', '👍 Like'],
-  ['celebrate', '🎉 Celebrate'],
-  ['support', '🤝 Support'],
-  ['insightful', '💡 Insightful'],
+  ['like', 'Like'],
+  ['celebrate', 'Celebrate'],
+  ['support', 'Support'],
+  ['insightful', 'Insightful'],
 ];
 
 export function Feed() {
@@ -131,7 +131,7 @@ export function PostCard({ post }: { post: Post }) {
           </button>
         ))}
         <button className="chip" aria-expanded={showComments} onClick={() => setShowComments((s) => !s)}>
-          💬 {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
+          {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
         </button>
       </div>
       <ErrorText error={react.error} />

@@ -57,7 +57,8 @@ export function Conversations() {
                   <strong>{convTitle(c, me.data?.id)}</strong>
                   <span className="muted block">{c.lastMessage?.text ?? 'No messages yet'}</span>
                 </span>
-                {c.unreadCount > 0 && (
+                {/* The open conversation is being read (its read receipt may still be on its way). */}
+                {c.unreadCount > 0 && c.id !== id && (
                   <span className="badge" aria-label={`${c.unreadCount} unread`}>
                     {c.unreadCount}
                   </span>

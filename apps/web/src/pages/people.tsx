@@ -3,13 +3,22 @@ import { useState } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { api, type Profile } from '../api/api';
 import { useMe } from '../app';
+import { seedPresence } from '../live/live';
 import { Avatar, ErrorText, Loading, PageTitle, UserLink } from '../ui';
 import { PostCard } from './feed';
 
 export function ProfilePage() {
   const { handle } = useParams<{ handle: string }>();
   const me = useMe();
-  const loaded = useQuery({ queryKey: ['profile', handle], queryFn: () => api.profiles.page(handle) });
+  const loaded = useQuery({
+    queryKey: ['profile', handle],
+    queryFn: async () => {
+      const page = await api.profiles.page(handle);
+      // The presence dot, kept current by the socket from here on.
+      if (page.online !== null) seedPresence([{ userId: page.profile.id, online: page.online }]);
+      return page;
+    },
+  });
   if (loaded.isPending) return <Loading />;
   if (!loaded.data) return <ErrorText error={loaded.error} />;
   const { profile: p, posts } = loaded.data;
