@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   connectUsers,
   grantRole,
@@ -11,26 +10,13 @@ import {
   type TestUser,
   uniqueSuffix,
 } from '@plaza/testing';
+import { goto, launchBrowser, SCREENS, see, shoot, signIn, WAIT } from './web.helpers';
 
 /**
  * The reference web client (apps/web, served by each gateway at `/`) in a real headless Chromium:
  * two users in two browser contexts on the shared platform's two gateways. Screens are
  * photographed into docs/screens/ as the journeys pass through them.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps calling out of this closed network.
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENS = join(__dirname, '..', 'docs', 'screens');
-const WAIT = 10_000;
-
 jest.setTimeout(120_000);
 
 describe('web client in a browser', () => {
@@ -53,31 +39,17 @@ describe('web client in a browser', () => {
   let adminReady: Promise<void>;
 
   const party = (u: TestUser) => ({ id: u.user.id, token: u.accessToken });
-  const see = (page: Page | Locator, text: string | RegExp) => page.getByText(text).first().waitFor({ timeout: WAIT });
-  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
   const open = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     contexts.push(context);
     return context.newPage();
-  };
-  const signIn = async (page: Page, gateway: string, email: string, remember: boolean) => {
-    await page.goto(`${gateway}/signin`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    if (remember) await page.getByLabel('Keep me signed in').check();
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home' }).waitFor({ timeout: WAIT });
-  };
-  const goto = async (page: Page, gateway: string, path: string, heading: string) => {
-    await page.goto(`${gateway}${path}`);
-    await page.getByRole('heading', { name: heading }).first().waitFor({ timeout: WAIT });
   };
 
   beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true });
     const apiA = api[0];
     [browser, ben, cy, admin] = await Promise.all([
-      chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true }),
+      launchBrowser(),
       registerUser(apiA, { displayName: `Ben ${s.slice(0, 6)}` }),
       registerUser(apiA, { displayName: `Cy ${s.slice(0, 6)}` }),
       registerUser(apiA, { displayName: `Admin ${s.slice(0, 6)}` }),
@@ -198,6 +170,8 @@ describe('web client in a browser', () => {
     await see(a.getByRole('form', { name: 'New conversation' }), cy.user.displayName);
 
     await goto(a, gateways[0], `/u/${cy.user.handle}`, cy.user.displayName);
+    // A connection: the presence dot says Cy has no socket open.
+    await a.getByRole('img', { name: `${cy.user.displayName} is offline` }).waitFor({ timeout: WAIT });
     await shoot(a, 'profile');
     await a.getByRole('button', { name: 'Block' }).click();
     await a.getByRole('button', { name: 'Unblock' }).waitFor({ timeout: WAIT });
@@ -244,5 +218,51 @@ describe('web client in a browser', () => {
     await shoot(page, 'admin-audit');
     // Ana, without the permissions, has no Admin link.
     expect(await a.getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
+  });
+
+  it('loads each page with one GraphQL request, besides the shell (who am I, unread count)', async () => {
+    const pages: [string, string, string][] = [
+      ['/', 'Home', 'Home'],
+      [`/u/${ben.user.handle}`, ben.user.displayName, 'Profile'],
+      ['/notifications', 'Notifications', 'Notifications'],
+      [`/messages/${conversationId}`, 'Messages', 'Messages'],
+    ];
+    for (const [path, heading, operation] of pages) {
+      const graphql: string[] = [];
+      const rest: string[] = [];
+      const record = (req: { url(): string; method(): string; postDataJSON(): any }) => {
+        const url = new URL(req.url());
+        if (url.pathname === '/graphql') graphql.push(/query (\w+)/.exec(req.postDataJSON().query)?.[1] ?? '?');
+        else if (url.pathname.startsWith('/api/')) rest.push(`${req.method()} ${url.pathname}`);
+      };
+      a.on('request', record);
+      await goto(a, gateways[0], path, heading);
+      await a.waitForLoadState('networkidle');
+      a.off('request', record);
+      // The shell: GET /api/auth/me (permissions, which GraphQL does not expose) and the unread count.
+      expect(rest).toEqual(['GET /api/auth/me']);
+      expect(graphql.sort()).toEqual([...new Set(['Notifications', operation])].sort());
+    }
+  });
+
+  it('works from the keyboard: skip link first, each page announces its heading', async () => {
+    await goto(a, gateways[0], '/', 'Home');
+    const focused = () => a.evaluate<string>('document.activeElement?.textContent?.trim() ?? ""');
+    // A page that opens takes focus on its heading, so a screen reader announces it.
+    expect(await focused()).toBe('Home');
+    // From the top of the page: the skip link, then the brand and the main navigation, in order.
+    await a.getByRole('link', { name: 'Skip to content' }).focus();
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      order.push(await focused());
+      await a.keyboard.press('Tab');
+    }
+    expect(order).toEqual(['Skip to content', 'Plaza', 'Home', 'Search', 'Network', 'Messages']);
+    await a.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Messages');
+    await a.keyboard.press('Enter');
+    await a.getByRole('heading', { name: 'Messages' }).first().waitFor({ timeout: WAIT });
+    await a.waitForFunction('document.activeElement?.tagName === "H1"', undefined, { timeout: WAIT });
+    expect(await focused()).toBe('Messages');
   });
 });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
@@ -7,6 +8,11 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
+  resolve: {
+    // The typed client package (libs/client), as the rest of the monorepo imports it; the web
+    // client takes its REST types (and openapi-fetch) from it.
+    alias: { '@plaza/client': fileURLToPath(new URL('../../libs/client/src/index.ts', import.meta.url)) },
+  },
   build: {
     target: 'es2022',
     sourcemap: false,

@@ -10,6 +10,7 @@ import { Conversations } from './pages/messages';
 import { Notifications } from './pages/notifications';
 import { Network, ProfilePage, Search } from './pages/people';
 import { Settings } from './pages/settings';
+import { forgetPush, renewPush } from './push/push';
 import { useLive } from './ui';
 
 function useSignedIn(): boolean {
@@ -31,9 +32,13 @@ export function App() {
     if (signedIn) {
       setSignedOutBecause(null);
       startLive(queryClient);
+      renewPush().catch(() => undefined);
       return;
     }
     stopLive();
+    // However the session ended (signed out here or elsewhere, expired), this browser stops
+    // receiving its pushes.
+    void forgetPush();
     queryClient.clear();
   }, [signedIn, queryClient]);
   useEffect(() => {
@@ -110,6 +115,8 @@ function Shell() {
           <Route path="/network" component={Network} />
           <Route path="/u/:handle" component={ProfilePage} />
           <Route path="/messages/:id?" component={Conversations} />
+          {/* The paths push notifications carry (docs/push.md). */}
+          <Route path="/conversations/:id">{(p) => <Redirect to={`/messages/${p.id}`} replace />}</Route>
           <Route path="/notifications" component={Notifications} />
           <Route path="/settings" component={Settings} />
           <Route path="/admin">{canAdmin ? <AdminUsers /> : <NotAllowed />}</Route>

@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/api';
 import { App } from './app';
+import { registerServiceWorker } from './push/push';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -23,3 +24,5 @@ createRoot(document.getElementById('root')!).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+
+registerServiceWorker();

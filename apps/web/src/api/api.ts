@@ -1,11 +1,12 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from '@plaza/client';
+
 /**
- * The web client's one door to the Plaza REST API (contract paths under `/api`), with the token
- * storage and refresh that every call shares.
- *
- * Everything the screens read or write goes through this module, so that moving it onto the typed
- * `@plaza/client` package (openapi-fetch) and loading whole pages with one `POST /graphql`
- * request happens here, in one place, without touching the screens: keep the function names and
- * shapes and change their bodies.
+ * The web client's one door to the Plaza API, with the token storage and refresh that every call
+ * shares. Pages load with one `POST /graphql` operation each (docs/graphql.md); writes, and what
+ * GraphQL does not expose (sessions, search, the network, admin, push), go over REST through
+ * openapi-fetch typed by the contract's generated types in `@plaza/client`. The screens see plain
+ * functions and the types below, whichever of the two answers.
  *
  * Tokens: "keep me signed in" keeps them in `localStorage` (the session lives 30 days by default),
  * otherwise in `sessionStorage` (gone with the tab). An expired access token is renewed once with
@@ -112,7 +113,7 @@ export interface AdminUser {
   email: string | null;
   handle: string;
   displayName: string;
-  roles: string[];
+  roles: Role[];
   suspended: boolean;
 }
 export interface AuditEntry {
@@ -129,13 +130,8 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-export interface AuthResult {
-  user: User;
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  session: { id: string; persistence: 'local' | 'session'; expiresAt: string };
-}
+export type AuthResult = components['schemas']['AuthAuthResultDto'];
+export type Role = components['schemas']['AuthRole'];
 
 /** An API answer other than 2xx, with the contract's machine `code` when there is one. */
 export class ApiError extends Error {
@@ -161,7 +157,8 @@ export function describeError(err: unknown): string {
     if (err.code === 'weak_password')
       return 'That password is too common or too short. Choose a longer, less common one.';
     if (err.code === 'invalid_token') return 'This link has expired or was already used. Ask for a new one.';
-    if (err.code === 'invalid_credentials') return 'The current password is not right.';
+    // Sign-in answers 401 invalid_credentials; changing the password, 403 with the same code.
+    if (err.code === 'invalid_credentials' && err.status === 403) return 'The current password is not right.';
     if (err.status === 401) return 'Wrong email or password.';
     if (err.status === 403) return "You aren't allowed to do that.";
     if (err.status === 404) return 'Not found, or not visible to you.';
@@ -245,7 +242,8 @@ function refreshOnce(): Promise<boolean> {
   if (!tokens) return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      const result = await raw<AuthResult>('POST', '/api/auth/refresh', { refreshToken: tokens.refreshToken }, false);
+      const refreshToken = tokens.refreshToken;
+      const result = await send(() => rest.POST('/api/auth/refresh', { body: { refreshToken } }));
       keep(result);
       return true;
     } catch (err) {
@@ -260,44 +258,157 @@ function refreshOnce(): Promise<boolean> {
 
 // ---- transport -----------------------------------------------------------------------------
 
-async function raw<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (auth && tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
-  let res: Response;
+/**
+ * Typed REST: openapi-fetch over the contract's generated types (`@plaza/client`), so every path,
+ * parameter and body below is checked against the served OpenAPI document at compile time.
+ */
+const rest = createClient<paths>({ baseUrl: location.origin });
+rest.use({
+  onRequest: ({ request }) => {
+    if (tokens && !request.headers.has('authorization'))
+      request.headers.set('authorization', `Bearer ${tokens.accessToken}`);
+    return request;
+  },
+});
+
+interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer's body, or an `ApiError` with its status, the contract's machine `code` and `Retry-After`. */
+async function send<R extends Answer>(request: () => Promise<R>): Promise<Exclude<R['data'], undefined>> {
+  let answer: R;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    answer = await request();
   } catch {
     throw new ApiError(0, 'offline', 'offline');
   }
-  if (res.status === 204 || res.status === 202) return undefined as T;
-  const data = (await res.json().catch(() => null)) as (T & { message?: string | string[]; code?: string }) | null;
-  if (!res.ok) {
-    const message = Array.isArray(data?.message) ? data.message.join('; ') : (data?.message ?? res.statusText);
-    const retry = Number(res.headers.get('retry-after')) || undefined;
-    throw new ApiError(res.status, data?.code, message, retry);
-  }
-  return data as T;
+  const { data, error, response } = answer;
+  if (response.ok) return data as Exclude<R['data'], undefined>;
+  const body = error as { message?: string | string[]; code?: string } | undefined;
+  const message = Array.isArray(body?.message) ? body.message.join('; ') : (body?.message ?? response.statusText);
+  throw new ApiError(response.status, body?.code, message, Number(response.headers.get('retry-after')) || undefined);
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** Runs an authenticated request; a 401 renews the access token once and tries again. */
+async function withRefresh<T>(send: () => Promise<T>): Promise<T> {
   try {
-    return await raw<T>(method, path, body, true);
+    return await send();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401 && tokens && (await refreshOnce())) {
-      return raw<T>(method, path, body, true);
-    }
+    if (err instanceof ApiError && err.status === 401 && tokens && (await refreshOnce())) return send();
     if (err instanceof ApiError && err.status === 401) saveTokens(null);
     throw err;
   }
 }
 
-const q = (params: Record<string, string | number | undefined>): string => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
+/** A signed-in REST call (see `send`), renewing the access token once on a 401. */
+const authed = <R extends Answer>(request: () => Promise<R>) => withRefresh(() => send(request));
+
+/** GraphQL error codes (docs/graphql.md) as the REST status they stand for. */
+const GRAPHQL_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+}
+
+/**
+ * One `POST /graphql` operation with the caller's token. Any error fails the whole call as an
+ * `ApiError` carrying the REST status and machine code it stands for (`extensions.reason`).
+ */
+function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  return withRefresh(async () => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
+    let res: Response;
+    try {
+      res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    } catch {
+      throw new ApiError(0, 'offline', 'offline');
+    }
+    const answer = (await res.json().catch(() => null)) as GraphQLAnswer<T> | null;
+    const error = answer?.errors?.[0];
+    if (error || !answer?.data) {
+      const code = error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+      const status = GRAPHQL_STATUS[code] ?? (res.ok ? 500 : res.status);
+      const retry = Number(res.headers.get('retry-after')) || undefined;
+      throw new ApiError(
+        status,
+        error?.extensions?.reason ?? code.toLowerCase(),
+        error?.message ?? res.statusText,
+        retry,
+      );
+    }
+    return answer.data;
+  });
+}
+
+// ---- GraphQL page loads: one request per page (docs/graphql.md) ------------------------------
+
+const AUTHOR = 'id handle displayName';
+const POST = `id text visibility createdAt commentCount viewerReaction reactionCounts { type count } author { ${AUTHOR} }`;
+const PROFILE = `${AUTHOR} headline bio location skills connectionCount followerCount followingCount
+  relationship { connection following followedBy blocked }`;
+const MESSAGE = 'id conversationId seq text clientMsgId createdAt sender { id }';
+const CONVERSATION = `id type title unreadCount createdAt members { ${AUTHOR} online } lastMessage { ${MESSAGE} }`;
+/** Messages loaded when a conversation opens, and per "show older". */
+const MESSAGES_PAGE = 30;
+
+interface Edges<T> {
+  edges: { node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+type GqlPost = Omit<Post, 'reactionCounts'> & { reactionCounts: { type: ReactionType; count: number }[] };
+type GqlMessage = Omit<Message, 'senderId'> & { sender: { id: string } };
+type GqlConversation = Omit<Conversation, 'lastMessage' | 'members'> & {
+  members: (AuthorRef & { online: boolean | null })[];
+  lastMessage: GqlMessage | null;
+};
+
+const page = <T, U>(c: Edges<T>, map: (node: T) => U): Page<U> => ({
+  items: c.edges.map((e) => map(e.node)),
+  nextCursor: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+});
+const toPost = (p: GqlPost): Post => ({
+  ...p,
+  reactionCounts: Object.fromEntries(p.reactionCounts.map((r) => [r.type, r.count])),
+});
+const toMessage = ({ sender, ...m }: GqlMessage): Message => ({ ...m, senderId: sender.id });
+const toConversation = (c: GqlConversation): Conversation => ({
+  ...c,
+  members: c.members.map(({ online: _online, ...m }) => m),
+  lastMessage: c.lastMessage && toMessage(c.lastMessage),
+});
+/** Members' presence as GraphQL reports it (known for the caller's connections only). */
+const presenceOf = (conversations: GqlConversation[]) =>
+  conversations.flatMap((c) => c.members.map((m) => ({ userId: m.id, online: m.online === true })));
+const notFound = () => new ApiError(404, 'not_found', 'not found');
+
+export interface ProfilePage {
+  profile: Profile;
+  posts: Page<Post>;
+  /** Whether the user has a socket open; known for the caller's connections only, else null. */
+  online: boolean | null;
+}
+export interface MessagesPage {
+  items: Message[];
+  /** False once the first message (seq 1) is loaded. */
+  hasOlder: boolean;
+}
+const messagesPage = (list: GqlMessage[]): MessagesPage => ({
+  items: list.map(toMessage),
+  hasOlder: (list[0]?.seq ?? 1) > 1,
+});
 
 // ---- the calls, grouped as the contract groups them ----------------------------------------
 
@@ -309,84 +420,176 @@ export const api = {
       handle: string;
       displayName: string;
       rememberMe: boolean;
-    }) => keep(await raw<AuthResult>('POST', '/api/auth/register', body, false)),
+    }) => keep(await send(() => rest.POST('/api/auth/register', { body }))),
     login: async (body: { email: string; password: string; rememberMe: boolean }) =>
-      keep(await raw<AuthResult>('POST', '/api/auth/login', body, false)),
+      keep(await send(() => rest.POST('/api/auth/login', { body }))),
     logout: async () => {
       try {
-        await call<void>('POST', '/api/auth/logout');
+        await authed(() => rest.POST('/api/auth/logout'));
       } finally {
         saveTokens(null);
       }
     },
-    me: () => call<User>('GET', '/api/auth/me'),
-    sessions: () => call<{ items: SessionInfo[] }>('GET', '/api/auth/sessions'),
-    revokeSession: (id: string) => call<void>('DELETE', `/api/auth/sessions/${id}`),
+    me: (): Promise<User> => authed(() => rest.GET('/api/auth/me')),
+    sessions: (): Promise<{ items: SessionInfo[] }> => authed(() => rest.GET('/api/auth/sessions')),
+    revokeSession: (id: string) => authed(() => rest.DELETE('/api/auth/sessions/{id}', { params: { path: { id } } })),
     // Contract v2 accounts.
     changePassword: (currentPassword: string, newPassword: string) =>
-      call<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
-    forgotPassword: (email: string) => raw<void>('POST', '/api/auth/password/forgot', { email }, false),
+      authed(() => rest.POST('/api/auth/password', { body: { currentPassword, newPassword } })),
+    forgotPassword: (email: string) => send(() => rest.POST('/api/auth/password/forgot', { body: { email } })),
     resetPassword: (token: string, newPassword: string) =>
-      raw<void>('POST', '/api/auth/password/reset', { token, newPassword }, false),
-    verifyEmail: (token: string) => raw<void>('POST', '/api/auth/email/verify', { token }, false),
-    resendVerification: () => call<void>('POST', '/api/auth/email/verify/resend'),
+      send(() => rest.POST('/api/auth/password/reset', { body: { token, newPassword } })),
+    verifyEmail: (token: string) => send(() => rest.POST('/api/auth/email/verify', { body: { token } })),
+    resendVerification: () => authed(() => rest.POST('/api/auth/email/verify/resend')),
   },
   profiles: {
-    get: (handle: string) => call<Profile>('GET', `/api/profiles/${encodeURIComponent(handle)}`),
-    updateMe: (patch: Partial<Pick<Profile, 'displayName' | 'headline' | 'bio' | 'location' | 'skills'>>) =>
-      call<Profile>('PATCH', '/api/profiles/me', patch),
-    search: (text: string, cursor?: string) => call<Page<Profile>>('GET', `/api/profiles${q({ q: text, cursor })}`),
-    suggestions: () => call<Page<Profile>>('GET', '/api/profiles/me/suggestions'),
+    /** A profile page: the profile and its newest posts (GraphQL `user`); 404 when hidden or unknown. */
+    page: async (handle: string): Promise<ProfilePage> => {
+      const { user } = await gql<{ user: (Profile & { posts: Edges<GqlPost>; online: boolean | null }) | null }>(
+        `query Profile($handle: String!) { user(handle: $handle) { ${PROFILE} online
+          posts(first: 20) { edges { node { ${POST} } } pageInfo { hasNextPage endCursor } } } }`,
+        { handle },
+      );
+      if (!user) throw notFound();
+      const { posts, online, ...profile } = user;
+      const connected = profile.relationship?.connection === 'connected';
+      return { profile, posts: page(posts, toPost), online: connected ? online === true : null };
+    },
+    updateMe: (patch: components['schemas']['ProfilesUpdateProfileDto']): Promise<Profile> =>
+      authed(() => rest.PATCH('/api/profiles/me', { body: patch })),
+    search: (text: string, cursor?: string): Promise<Page<Profile>> =>
+      authed(() => rest.GET('/api/profiles', { params: { query: { q: text, cursor } } })),
+    suggestions: (): Promise<Page<Profile>> => authed(() => rest.GET('/api/profiles/me/suggestions')),
   },
   graph: {
-    connections: () => call<Page<Profile>>('GET', '/api/connections?limit=100'),
+    connections: (): Promise<Page<Profile>> =>
+      authed(() => rest.GET('/api/connections', { params: { query: { limit: 100 } } })),
     requests: (direction: 'incoming' | 'outgoing') =>
-      call<Page<ConnectionRequest>>('GET', `/api/connections/requests${q({ direction })}`),
-    request: (userId: string) => call<ConnectionRequest>('POST', '/api/connections/requests', { userId }),
-    accept: (id: string) => call<unknown>('POST', `/api/connections/requests/${id}/accept`),
-    decline: (id: string) => call<unknown>('POST', `/api/connections/requests/${id}/decline`),
-    disconnect: (userId: string) => call<void>('DELETE', `/api/connections/${userId}`),
-    follow: (userId: string) => call<void>('PUT', `/api/follows/${userId}`),
-    unfollow: (userId: string) => call<void>('DELETE', `/api/follows/${userId}`),
-    block: (userId: string) => call<void>('PUT', `/api/blocks/${userId}`),
-    unblock: (userId: string) => call<void>('DELETE', `/api/blocks/${userId}`),
+      authed(() => rest.GET('/api/connections/requests', { params: { query: { direction } } })),
+    request: (userId: string): Promise<ConnectionRequest> =>
+      authed(() => rest.POST('/api/connections/requests', { body: { userId } })),
+    accept: (id: string) =>
+      authed(() => rest.POST('/api/connections/requests/{id}/accept', { params: { path: { id } } })),
+    decline: (id: string) =>
+      authed(() => rest.POST('/api/connections/requests/{id}/decline', { params: { path: { id } } })),
+    disconnect: (userId: string) =>
+      authed(() => rest.DELETE('/api/connections/{userId}', { params: { path: { userId } } })),
+    follow: (userId: string) => authed(() => rest.PUT('/api/follows/{userId}', { params: { path: { userId } } })),
+    unfollow: (userId: string) => authed(() => rest.DELETE('/api/follows/{userId}', { params: { path: { userId } } })),
+    block: (userId: string) => authed(() => rest.PUT('/api/blocks/{userId}', { params: { path: { userId } } })),
+    unblock: (userId: string) => authed(() => rest.DELETE('/api/blocks/{userId}', { params: { path: { userId } } })),
   },
   feed: {
-    home: (cursor?: string) => call<Page<Post>>('GET', `/api/feed${q({ cursor })}`),
-    byUser: (userId: string, cursor?: string) => call<Page<Post>>('GET', `/api/users/${userId}/posts${q({ cursor })}`),
+    /** The home page (GraphQL `feed`), 20 posts at a time. */
+    home: async (cursor?: string): Promise<Page<Post>> =>
+      page(
+        (
+          await gql<{ feed: Edges<GqlPost> }>(
+            `query Home($after: String) { feed(first: 20, after: $after) {
+              edges { node { ${POST} } } pageInfo { hasNextPage endCursor } } }`,
+            { after: cursor ?? null },
+          )
+        ).feed,
+        toPost,
+      ),
     create: (text: string, visibility: Post['visibility']) =>
-      call<Post>('POST', '/api/posts', { text, visibility, idempotencyKey: crypto.randomUUID() }),
-    remove: (id: string) => call<void>('DELETE', `/api/posts/${id}`),
-    comments: (postId: string) => call<Page<Comment>>('GET', `/api/posts/${postId}/comments?limit=100`),
-    comment: (postId: string, text: string) => call<Comment>('POST', `/api/posts/${postId}/comments`, { text }),
-    react: (postId: string, type: ReactionType) => call<void>('PUT', `/api/posts/${postId}/reactions`, { type }),
-    unreact: (postId: string) => call<void>('DELETE', `/api/posts/${postId}/reactions`),
+      authed(() => rest.POST('/api/posts', { body: { text, visibility, idempotencyKey: crypto.randomUUID() } })),
+    remove: (id: string) => authed(() => rest.DELETE('/api/posts/{id}', { params: { path: { id } } })),
+    comments: async (postId: string): Promise<Page<Comment>> => {
+      const { post } = await gql<{ post: { comments: Edges<Omit<Comment, 'postId'>> } | null }>(
+        `query Comments($id: ID!) { post(id: $id) { comments(first: 100) {
+          edges { node { id text createdAt author { ${AUTHOR} } } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: postId },
+      );
+      if (!post) throw notFound();
+      return page(post.comments, (c) => ({ ...c, postId }));
+    },
+    comment: (postId: string, text: string): Promise<Comment> =>
+      authed(() => rest.POST('/api/posts/{id}/comments', { params: { path: { id: postId } }, body: { text } })),
+    react: (postId: string, type: ReactionType) =>
+      authed(() => rest.PUT('/api/posts/{id}/reactions', { params: { path: { id: postId } }, body: { type } })),
+    unreact: (postId: string) =>
+      authed(() => rest.DELETE('/api/posts/{id}/reactions', { params: { path: { id: postId } } })),
   },
   notifications: {
-    list: () => call<Page<Notification> & { unreadCount: number }>('GET', '/api/notifications'),
-    markRead: (ids?: string[]) => call<void>('POST', '/api/notifications/read', ids ? { ids } : {}),
+    /** The newest 50 and the unread count over all (GraphQL `notifications`). */
+    list: async (): Promise<Page<Notification> & { unreadCount: number }> => {
+      const { notifications } = await gql<{ notifications: Edges<Notification> & { unreadCount: number } }>(
+        `query Notifications { notifications(first: 50) { unreadCount
+          edges { node { id type read subjectId createdAt actor { ${AUTHOR} } } } pageInfo { hasNextPage endCursor } } }`,
+      );
+      return { ...page(notifications, (n) => n), unreadCount: notifications.unreadCount };
+    },
+    markRead: (ids?: string[]) => authed(() => rest.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
   },
   messaging: {
-    conversations: () => call<Page<Conversation>>('GET', '/api/conversations?limit=50'),
+    /**
+     * The messages page in one request (GraphQL): the 30 most recent conversations with their
+     * members' presence, and when `openId` is given that conversation's newest messages.
+     */
+    load: async (
+      openId?: string,
+    ): Promise<{
+      conversations: Page<Conversation>;
+      open: MessagesPage | null;
+      presence: { userId: string; online: boolean }[];
+    }> => {
+      const data = await gql<{
+        conversations: Edges<GqlConversation>;
+        conversation?: { messages: GqlMessage[] } | null;
+      }>(
+        `query Messages($open: ID!, $withOpen: Boolean!) {
+          conversations(first: 30) { edges { node { ${CONVERSATION} } } pageInfo { hasNextPage endCursor } }
+          conversation(id: $open) @include(if: $withOpen) { messages(last: ${MESSAGES_PAGE}) { ${MESSAGE} } } }`,
+        { open: openId ?? '', withOpen: !!openId },
+      );
+      const conversations = data.conversations.edges.map((e) => e.node);
+      return {
+        conversations: page(data.conversations, toConversation),
+        open: data.conversation ? messagesPage(data.conversation.messages) : null,
+        presence: presenceOf(conversations),
+      };
+    },
     open: (memberIds: string[], title?: string) =>
-      call<Conversation>('POST', '/api/conversations', title ? { memberIds, title } : { memberIds }),
-    /** Newest `limit` messages, or those before `beforeSeq` (scrolling back), or after `afterSeq` (a gap). */
-    messages: (id: string, opts: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}) =>
-      call<Page<Message>>('GET', `/api/conversations/${id}/messages${q({ limit: 30, ...opts })}`),
+      authed(() => rest.POST('/api/conversations', { body: title ? { memberIds, title } : { memberIds } })),
+    /** The newest messages, or those before `beforeSeq` (scrolling back), in seq order (GraphQL). */
+    messages: async (id: string, beforeSeq?: number): Promise<MessagesPage> => {
+      const { conversation } = await gql<{ conversation: { messages: GqlMessage[] } | null }>(
+        `query History($id: ID!, $before: Int) { conversation(id: $id) {
+          messages(last: ${MESSAGES_PAGE}, before: $before) { ${MESSAGE} } } }`,
+        { id, before: beforeSeq ?? null },
+      );
+      if (!conversation) throw notFound();
+      return messagesPage(conversation.messages);
+    },
+    /** Up to 100 messages after `afterSeq`, to fill a gap (REST: GraphQL has no `afterSeq`). */
+    messagesAfter: (id: string, afterSeq: number) =>
+      authed(() =>
+        rest.GET('/api/conversations/{id}/messages', { params: { path: { id }, query: { afterSeq, limit: 100 } } }),
+      ),
     send: (id: string, text: string, clientMsgId: string) =>
-      call<Message>('POST', `/api/conversations/${id}/messages`, { text, clientMsgId }),
-    read: (id: string, seq: number) => call<void>('POST', `/api/conversations/${id}/read`, { seq }),
+      authed(() =>
+        rest.POST('/api/conversations/{id}/messages', { params: { path: { id } }, body: { text, clientMsgId } }),
+      ),
+    read: (id: string, seq: number) =>
+      authed(() => rest.POST('/api/conversations/{id}/read', { params: { path: { id } }, body: { seq } })),
   },
-  presence: (userIds: string[]) =>
-    call<{ items: { userId: string; online: boolean; lastSeenAt: string | null }[] }>(
-      'GET',
-      `/api/presence${q({ userIds: userIds.join(',') })}`,
-    ),
+  push: {
+    vapidPublicKey: () => send(() => rest.GET('/api/push/vapid-public-key')),
+    /** `subscription`: the browser's `PushSubscription` as JSON. Registering it again answers the same id. */
+    subscribe: (subscription: components['schemas']['PushCreateSubscriptionDto']) =>
+      authed(() => rest.POST('/api/push/subscriptions', { body: subscription })),
+    unsubscribe: (id: string) =>
+      authed(() => rest.DELETE('/api/push/subscriptions/{id}', { params: { path: { id } } })),
+  },
   admin: {
-    users: (text?: string) => call<Page<AdminUser>>('GET', `/api/admin/users${q({ q: text })}`),
-    setRoles: (id: string, roles: string[]) => call<AdminUser>('PUT', `/api/admin/users/${id}/roles`, { roles }),
-    suspend: (id: string) => call<unknown>('POST', `/api/admin/users/${id}/suspend`),
-    unsuspend: (id: string) => call<unknown>('POST', `/api/admin/users/${id}/unsuspend`),
-    audit: () => call<Page<AuditEntry>>('GET', '/api/admin/audit?limit=50'),
+    users: (text?: string): Promise<Page<AdminUser>> =>
+      authed(() => rest.GET('/api/admin/users', { params: { query: { q: text || undefined } } })),
+    setRoles: (id: string, roles: Role[]): Promise<AdminUser> =>
+      authed(() => rest.PUT('/api/admin/users/{id}/roles', { params: { path: { id } }, body: { roles } })),
+    suspend: (id: string) => authed(() => rest.POST('/api/admin/users/{id}/suspend', { params: { path: { id } } })),
+    unsuspend: (id: string) => authed(() => rest.POST('/api/admin/users/{id}/unsuspend', { params: { path: { id } } })),
+    audit: (): Promise<Page<AuditEntry>> =>
+      authed(() => rest.GET('/api/admin/audit', { params: { query: { limit: 50 } } })),
   },
 };

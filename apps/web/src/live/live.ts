@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { io, type Socket } from 'socket.io-client';
-import { api, session, type Message, type Notification, type Page, type Post } from '../api/api';
+import type { PlazaSocket } from '@plaza/client';
+import { io } from 'socket.io-client';
+import { api, session, type Message, type Notification, type Page, type Post, type ReactionType } from '../api/api';
 
 /**
  * Live events over socket.io (contract: "Socket events"). One socket per tab, authenticated by a
@@ -62,7 +63,7 @@ export function mergeMessages(cache: MessageCache | undefined, incoming: Message
   };
 }
 
-let socket: Socket | null = null;
+let socket: PlazaSocket | null = null;
 let lastEventId: string | undefined;
 let queryClient: QueryClient;
 
@@ -79,7 +80,7 @@ async function onMessage(message: Message): Promise<void> {
     const missing = message.seq > last + 1 && cache.items.length > 0;
     queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, [message]));
     if (missing) {
-      const page = await api.messaging.messages(message.conversationId, { afterSeq: last, limit: 100 });
+      const page = await api.messaging.messagesAfter(message.conversationId, last);
       queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, page.items));
     }
   }
@@ -127,7 +128,8 @@ export function startLive(client: QueryClient): void {
   queryClient = client;
   if (socket) return;
   set({ status: navigator.onLine ? 'connecting' : 'offline', revoked: false });
-  const s = io({
+  // Typed by the contract's socket events (`@plaza/client`): a renamed event or field does not compile.
+  const s: PlazaSocket = io({
     transports: ['websocket'],
     autoConnect: false,
     auth: (cb) => cb({ token: session.accessToken(), ...(lastEventId ? { lastEventId } : {}) }),
@@ -149,9 +151,10 @@ export function startLive(client: QueryClient): void {
     if (state.status !== 'offline') set({ status: 'reconnecting' });
   });
 
-  s.on('feed:post', (post: Post & { eventId?: string }) => {
+  s.on('feed:post', (post) => {
     track(post);
-    onPost(post);
+    // The event types the reaction as any string; the contract allows only the four types.
+    onPost({ ...post, viewerReaction: post.viewerReaction as ReactionType | null });
   });
   s.on('feed:post-deleted', (e: { postId: string; eventId?: string }) => {
     track(e);

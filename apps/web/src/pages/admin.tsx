@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { api, type AdminUser } from '../api/api';
+import { api, type AdminUser, type Role } from '../api/api';
 import { useMe } from '../app';
 import { ErrorText, Loading, PageTitle, when } from '../ui';
 
@@ -82,7 +82,7 @@ function UserRow({ user, canManage, canSuspend }: { user: AdminUser; canManage: 
   // Shown at once (a checkbox must follow the click), put back if the server refuses.
   const [shown, setShown] = useState(user.roles);
   const roles = useMutation({
-    mutationFn: (next: string[]) => api.admin.setRoles(user.id, next),
+    mutationFn: (next: Role[]) => api.admin.setRoles(user.id, next),
     onError: () => setShown(user.roles),
     onSuccess: done,
   });

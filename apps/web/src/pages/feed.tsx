@@ -1,14 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, type Page, type Post, type ReactionType } from '../api/api';
+import { api, type Page, type Post, type ProfilePage, type ReactionType } from '../api/api';
 import { freshPosts } from '../live/live';
 import { ErrorText, Loading, PageTitle, UserLink, when } from '../ui';
 
 const REACTIONS: [ReactionType, string][] = [
-  ['like', '👍 Like'],
-  ['celebrate', '🎉 Celebrate'],
-  ['support', '🤝 Support'],
-  ['insightful', '💡 Insightful'],
+  ['like', 'Like'],
+  ['celebrate', 'Celebrate'],
+  ['support', 'Support'],
+  ['insightful', 'Insightful'],
 ];
 
 export function Feed() {
@@ -84,12 +84,17 @@ function Composer() {
 export function PostCard({ post }: { post: Post }) {
   const queryClient = useQueryClient();
   const [showComments, setShowComments] = useState(false);
+  // The post shows on the home feed and on its author's profile page.
   const patch = (change: (p: Post) => Post) => {
-    for (const key of [['feed'], ['posts', post.author.id]]) {
-      queryClient.setQueryData<Page<Post>>(key, (page) =>
-        page ? { ...page, items: page.items.map((p) => (p.id === post.id ? change(p) : p)) } : page,
-      );
-    }
+    const update = (page: Page<Post>) => ({
+      ...page,
+      items: page.items.map((p) => (p.id === post.id ? change(p) : p)),
+    });
+    queryClient.setQueryData<Page<Post>>(['feed'], (page) => page && update(page));
+    queryClient.setQueryData<ProfilePage>(
+      ['profile', post.author.handle],
+      (data) => data && { ...data, posts: update(data.posts) },
+    );
   };
   const react = useMutation({
     mutationFn: (type: ReactionType) =>
@@ -126,7 +131,7 @@ export function PostCard({ post }: { post: Post }) {
           </button>
         ))}
         <button className="chip" aria-expanded={showComments} onClick={() => setShowComments((s) => !s)}>
-          💬 {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
+          {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
         </button>
       </div>
       <ErrorText error={react.error} />

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
-import { api, type Conversation } from '../api/api';
+import { api, type Conversation, type Page } from '../api/api';
 import { useMe } from '../app';
 import { markRead, mergeMessages, seedPresence, sendMessage, typing, type MessageCache } from '../live/live';
 import { Avatar, ErrorText, Loading, PageTitle, useLive, when } from '../ui';
@@ -22,7 +22,21 @@ function convTitle(conv: Conversation, meId: string | undefined): string {
 export function Conversations() {
   const { id } = useParams<{ id?: string }>();
   const me = useMe();
-  const list = useQuery({ queryKey: ['conversations'], queryFn: api.messaging.conversations });
+  const queryClient = useQueryClient();
+  // One request for the page: the list, presence and (first time) the open conversation's messages.
+  const list = useQuery({
+    queryKey: ['conversations'],
+    queryFn: async () => {
+      const openKey = ['messages', id];
+      const page = await api.messaging.load(id && !queryClient.getQueryData(openKey) ? id : undefined);
+      if (page.open) {
+        const open = page.open;
+        queryClient.setQueryData<MessageCache>(openKey, (c) => mergeMessages(c, open.items, open.hasOlder));
+      }
+      seedPresence(page.presence);
+      return page.conversations;
+    },
+  });
   const current = list.data?.items.find((c) => c.id === id);
   return (
     <div className={`messenger ${id ? 'has-open' : ''}`}>
@@ -43,7 +57,8 @@ export function Conversations() {
                   <strong>{convTitle(c, me.data?.id)}</strong>
                   <span className="muted block">{c.lastMessage?.text ?? 'No messages yet'}</span>
                 </span>
-                {c.unreadCount > 0 && (
+                {/* The open conversation is being read (its read receipt may still be on its way). */}
+                {c.unreadCount > 0 && c.id !== id && (
                   <span className="badge" aria-label={`${c.unreadCount} unread`}>
                     {c.unreadCount}
                   </span>
@@ -138,26 +153,17 @@ function ConversationView({ conv }: { conv: Conversation }) {
     queryKey: key,
     queryFn: async (): Promise<MessageCache> => {
       const page = await api.messaging.messages(conv.id);
-      return mergeMessages(queryClient.getQueryData<MessageCache>(key), page.items, page.nextCursor !== null);
+      return mergeMessages(queryClient.getQueryData<MessageCache>(key), page.items, page.hasOlder);
     },
     // Live events keep it current; a reconnect that missed too much invalidates it.
     staleTime: Infinity,
   });
   const older = useMutation({
-    mutationFn: () => api.messaging.messages(conv.id, { beforeSeq: messages.data?.items[0]?.seq }),
+    mutationFn: () => api.messaging.messages(conv.id, messages.data?.items[0]?.seq),
     onSuccess: (page) =>
-      queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, page.items, page.nextCursor !== null)),
+      queryClient.setQueryData<MessageCache>(key, (c) => mergeMessages(c, page.items, page.hasOlder)),
   });
   const people = others(conv, meId);
-  const memberIds = people.map((p) => p.id).join(',');
-  useEffect(() => {
-    if (memberIds)
-      void api.presence(memberIds.split(',')).then(
-        (r) => seedPresence(r.items),
-        () => undefined,
-      );
-  }, [memberIds]);
-
   // Read receipts: tell the others how far this person has read.
   const items = messages.data?.items ?? [];
   const lastSeq = items.at(-1)?.seq ?? 0;
@@ -166,7 +172,11 @@ function ConversationView({ conv }: { conv: Conversation }) {
     if (lastSeq > lastMarked.current && live.status === 'online') {
       lastMarked.current = lastSeq;
       markRead(conv.id, lastSeq);
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      // Read up to the newest: nothing unread here any more (no need to reload the list for that).
+      queryClient.setQueryData<Page<Conversation>>(
+        ['conversations'],
+        (list) => list && { ...list, items: list.items.map((c) => (c.id === conv.id ? { ...c, unreadCount: 0 } : c)) },
+      );
     }
   }, [conv.id, lastSeq, live.status, queryClient]);
 
@@ -238,10 +248,15 @@ function MessageComposer({ conversationId }: { conversationId: string }) {
   const [text, setText] = useState('');
   const send = useMutation({
     mutationFn: (body: string) => sendMessage(conversationId, body),
-    onSuccess: () => setText(''),
+    // One after another, in the order typed, while the person goes on typing the next one.
+    scope: { id: `send:${conversationId}` },
+    // Not sent: give the text back, unless something new was typed meanwhile.
+    onError: (_err, body) => setText((current) => current || body),
   });
   const submit = () => {
-    if (text.trim() && !send.isPending) send.mutate(text);
+    if (!text.trim()) return;
+    setText('');
+    send.mutate(text);
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -274,7 +289,7 @@ function MessageComposer({ conversationId }: { conversationId: string }) {
         onBlur={() => typing(conversationId, false)}
         onKeyDown={onKey}
       />
-      <button type="submit" disabled={!text.trim() || send.isPending}>
+      <button type="submit" disabled={!text.trim()}>
         Send
       </button>
       <ErrorText error={send.error} />

@@ -3,17 +3,25 @@ import { useState } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { api, type Profile } from '../api/api';
 import { useMe } from '../app';
+import { seedPresence } from '../live/live';
 import { Avatar, ErrorText, Loading, PageTitle, UserLink } from '../ui';
 import { PostCard } from './feed';
 
 export function ProfilePage() {
   const { handle } = useParams<{ handle: string }>();
   const me = useMe();
-  const profile = useQuery({ queryKey: ['profile', handle], queryFn: () => api.profiles.get(handle) });
-  const p = profile.data;
-  const posts = useQuery({ queryKey: ['posts', p?.id], queryFn: () => api.feed.byUser(p!.id), enabled: !!p });
-  if (profile.isPending) return <Loading />;
-  if (!p) return <ErrorText error={profile.error} />;
+  const loaded = useQuery({
+    queryKey: ['profile', handle],
+    queryFn: async () => {
+      const page = await api.profiles.page(handle);
+      // The presence dot, kept current by the socket from here on.
+      if (page.online !== null) seedPresence([{ userId: page.profile.id, online: page.online }]);
+      return page;
+    },
+  });
+  if (loaded.isPending) return <Loading />;
+  if (!loaded.data) return <ErrorText error={loaded.error} />;
+  const { profile: p, posts } = loaded.data;
   const isMe = me.data?.id === p.id;
   return (
     <>
@@ -40,8 +48,8 @@ export function ProfilePage() {
       </section>
       <section aria-label={`Posts by ${p.displayName}`} className="posts">
         <h2>Posts</h2>
-        {posts.data?.items.length === 0 && <p>No posts yet.</p>}
-        {posts.data?.items.map((post) => (
+        {posts.items.length === 0 && <p>No posts yet.</p>}
+        {posts.items.map((post) => (
           <PostCard key={post.id} post={post} />
         ))}
       </section>

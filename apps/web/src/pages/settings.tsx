@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type SessionInfo } from '../api/api';
 import { useMe } from '../app';
+import { disablePush, enablePush, pushState } from '../push/push';
 import { ErrorText, Loading, Notice, PageTitle, when } from '../ui';
 
 export function Settings() {
@@ -10,6 +11,7 @@ export function Settings() {
     <>
       <PageTitle>Settings</PageTitle>
       {me.data && me.data.emailVerified === false && <VerifyReminder />}
+      <PushNotifications />
       <Sessions />
       <ChangePassword />
     </>
@@ -30,6 +32,39 @@ function VerifyReminder() {
         </button>
       )}
       <ErrorText error={resend.error} />
+    </section>
+  );
+}
+
+/** "Enable notifications": browser push while no Plaza tab is open (docs/push.md). */
+function PushNotifications() {
+  const queryClient = useQueryClient();
+  const state = useQuery({ queryKey: ['push-state'], queryFn: pushState, staleTime: Infinity });
+  const toggle = useMutation({
+    mutationFn: (on: boolean) => (on ? enablePush() : disablePush()),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['push-state'] }),
+  });
+  const words = {
+    unsupported: 'This browser cannot show notifications.',
+    blocked: 'Notifications are blocked for Plaza. Allow them in your browser’s site settings, then come back.',
+    off: 'Get a notification for new messages and activity while Plaza is closed.',
+    on: 'On for this browser. You get a notification for new messages and activity while Plaza is closed.',
+  };
+  return (
+    <section className="card" aria-labelledby="push-h">
+      <h2 id="push-h">Notifications on this device</h2>
+      {state.data && <p>{words[state.data]}</p>}
+      {state.data === 'off' && (
+        <button onClick={() => toggle.mutate(true)} disabled={toggle.isPending}>
+          {toggle.isPending ? 'Turning on…' : 'Enable notifications'}
+        </button>
+      )}
+      {state.data === 'on' && (
+        <button className="secondary" onClick={() => toggle.mutate(false)} disabled={toggle.isPending}>
+          Turn off notifications
+        </button>
+      )}
+      <ErrorText error={toggle.error ?? state.error} />
     </section>
   );
 }
