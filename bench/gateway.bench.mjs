@@ -28,6 +28,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { exited, freePort, rpc, waitFor } from './boot.mjs';
+import { cpuMs } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -926,16 +927,6 @@ function ioSyscalls(pid) {
   try {
     const io = readFileSync(`/proc/${pid}/io`, 'utf8');
     return Number(/syscr: (\d+)/.exec(io)[1]) + Number(/syscw: (\d+)/.exec(io)[1]);
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU time (user + system) of a process, in ms. */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // CLK_TCK = 100 on Linux
   } catch {
     return 0;
   }

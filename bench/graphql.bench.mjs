@@ -23,11 +23,10 @@
 // and drops its own database. Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_GRAPHQL_PAGES
 // (pages per variant, 400), BENCH_GRAPHQL_ROUNDS (10).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createDatabase, dropDatabase, freePort, startApp, stopChild } from './boot.mjs';
-import { pct } from './stats.mjs';
+import { cpuMs, pct } from './stats.mjs';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const PAGES = Number(process.env.BENCH_GRAPHQL_PAGES ?? 400);
@@ -48,16 +47,6 @@ const HOME = `query Home {
     lastMessage { id seq text createdAt sender { id handle } } } } }
   suggestions(first: 5) { id handle displayName headline }
 }`;
-
-/** CPU time (user + system) of a process, in ms. */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // CLK_TCK = 100 on Linux
-  } catch {
-    return 0;
-  }
-}
 
 /** auth, profiles, feed, messaging and two gateways (JavaScript and Rust planners) from dist/, as `npm start` runs them. */
 async function startPlatform(databaseUrl) {

@@ -28,11 +28,12 @@
 //      BENCH_PRIORITY (e.g. -10: nice this bench's processes above a busy machine's).
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { exited, freePort, rpc, waitFor } from './boot.mjs';
+import { cpuMs } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -727,16 +728,6 @@ function pct(sorted, p) {
 
 function stopChild(child) {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-}
-
-/** CPU time (user + system) of a process, in ms. */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // CLK_TCK = 100 on Linux
-  } catch {
-    return 0;
-  }
 }
 
 function markdown(r) {

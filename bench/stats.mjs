@@ -1,4 +1,5 @@
 // Latency figures the HTTP benches share (feed, profiles). Not a bench itself.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** The p-th percentile of an ascending array. */
@@ -32,4 +33,14 @@ export async function load(n, concurrency, call) {
     }),
   );
   return summary(latencies, (performance.now() - start) / 1000);
+}
+
+/** CPU time (user + system) of a process, in ms; 0 once it is gone. */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // CLK_TCK = 100 on Linux
+  } catch {
+    return 0;
+  }
 }
