@@ -22,7 +22,11 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-/** Splits a `limit + 1` fetch into the page and whether another page exists. */
+/**
+ * Splits a fetch of `limit + 1` rows into the page (`limit` rows at most) and the cursor after its
+ * last row, or `null` when the extra row did not come back (no further page). The one pagination
+ * step of every keyset list; `keyOf` encodes the last kept row as the next cursor.
+ */
 export function pageOf<T>(
   rows: T[],
   limit: number,

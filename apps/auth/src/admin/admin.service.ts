@@ -4,7 +4,7 @@ import { REDIS, type Redis } from '@plaza/redis';
 import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
 import { type Principal, SessionStore, SocketRevoker, suspendedKey } from '@plaza/session';
 import { DataSource } from 'typeorm';
-import { CURSOR_UUID, decodeCursor, encodeCursor, DomainError } from '@plaza/http';
+import { CURSOR_UUID, decodeCursor, encodeCursor, DomainError, pageOf } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
@@ -36,14 +36,9 @@ export class AdminService {
 
   async listUsers(q: string | undefined, limit: number, cursor?: string): Promise<AdminUserListDto> {
     const after = decodeCursor<{ createdAt: string; id: string }>(cursor, { createdAt: ISO_TIME, id: CURSOR_UUID });
-    const page = await this.users.search(q, limit, after);
-    return {
-      items: page.items.map(adminUserView),
-      nextCursor:
-        page.hasMore && page.last
-          ? encodeCursor({ createdAt: page.last.createdAt.toISOString(), id: page.last.id })
-          : null,
-    };
+    const rows = await this.users.search(q, limit + 1, after);
+    const page = pageOf(rows, limit, (last) => encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }));
+    return { items: page.items.map(adminUserView), nextCursor: page.nextCursor };
   }
 
   /**

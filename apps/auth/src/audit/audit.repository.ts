@@ -16,14 +16,10 @@ export class AuditRepository {
     await this.repo(manager).insert(entry as unknown as QueryDeepPartialEntity<AuditEntryEntity>);
   }
 
-  /** Newest first, keyset-paginated on the insertion sequence. */
-  async list(limit: number, beforeSeq: string | null): Promise<{ items: AuditEntryEntity[]; hasMore: boolean }> {
+  /** Up to `count` entries, newest first, keyset-paginated on the insertion sequence. */
+  async list(count: number, beforeSeq: string | null): Promise<AuditEntryEntity[]> {
     const qb = this.repo().createQueryBuilder('a');
     if (beforeSeq) qb.where('a.seq < :seq', { seq: beforeSeq });
-    const rows = await qb
-      .orderBy('a.seq', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+    return qb.orderBy('a.seq', 'DESC').take(count).getMany();
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor } from '@plaza/http';
+import { decodeCursor, encodeCursor, pageOf } from '@plaza/http';
 import { AuditRepository } from './audit.repository';
 import type { AuditEntryEntity } from './audit-entry.entity';
 
@@ -47,9 +47,9 @@ export class AuditService {
 
   async list(limit: number, cursor?: string): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
     const after = decodeCursor<{ seq: string }>(cursor, { seq: /^\d{1,19}$/ });
-    const { items, hasMore } = await this.audit.list(limit, after?.seq ?? null);
-    const last = items[items.length - 1];
-    return { items: items.map(toView), nextCursor: hasMore && last ? encodeCursor({ seq: last.seq }) : null };
+    const rows = await this.audit.list(limit + 1, after?.seq ?? null);
+    const page = pageOf(rows, limit, (last) => encodeCursor({ seq: last.seq }));
+    return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 }
 

@@ -2,12 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UserEntity } from './user.entity';
 
-export interface UserPage {
-  items: UserEntity[];
-  last: UserEntity | undefined;
-  hasMore: boolean;
-}
-
 @Injectable()
 export class UserRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -69,24 +63,18 @@ export class UserRepository {
     return result[0]?.[0] ?? null;
   }
 
-  /** Newest first; `q` matches email, handle or display name (case-insensitive substring). */
+  /** Up to `count` users, newest first; `q` matches email, handle or display name (case-insensitive substring). */
   async search(
     q: string | undefined,
-    limit: number,
+    count: number,
     after: { createdAt: string; id: string } | null,
-  ): Promise<UserPage> {
+  ): Promise<UserEntity[]> {
     const qb = this.repo().createQueryBuilder('u');
     if (q) {
       const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere('(u.email LIKE :p OR u.handle LIKE :p OR lower(u.display_name) LIKE :p)', { p: pattern });
     }
     if (after) qb.andWhere('(u.created_at, u.id) < (:createdAt, :id)', after);
-    const rows = await qb
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    const items = rows.slice(0, limit);
-    return { items, last: items[items.length - 1], hasMore: rows.length > limit };
+    return qb.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(count).getMany();
   }
 }

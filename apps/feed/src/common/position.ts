@@ -11,6 +11,11 @@ export function encodePosition(position: Position): string {
   return encodeCursor({ t: position.t, id: position.id });
 }
 
+/** The cursor just after a row of a newest-first (created_at, id) list: the `keyOf` for `pageOf`. */
+export function positionCursor(row: { created_at: Date; id: string }): string {
+  return encodePosition({ t: row.created_at.getTime(), id: row.id });
+}
+
 /** A cursor that does not decode to a position is the client's error (400), never a 500. */
 export function decodePosition(cursor: string | undefined): Position | null {
   return decodeCursor<{ t: number; id: string }>(cursor, { t: 'number', id: CURSOR_UUID });

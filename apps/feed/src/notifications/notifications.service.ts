@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { type NotificationPayload, RealtimePublisher, SafetyGraph } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
-import { decodePosition, encodePosition } from '../common/position';
+import { pageOf } from '@plaza/http';
+import { decodePosition, positionCursor } from '../common/position';
 import { GraphRepository } from '../graph/graph.repository';
 import type { NotificationType } from './notification.row';
 import { notificationView } from './notification.view';
@@ -71,13 +72,8 @@ export class NotificationsService {
       this.notifications.list(userId, after, limit + 1, blocked),
       this.notifications.unreadCount(userId, blocked),
     ]);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(notificationView),
-      nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
-      unreadCount,
-    };
+    const page = pageOf(rows, limit, positionCursor);
+    return { items: page.items.map(notificationView), nextCursor: page.nextCursor, unreadCount };
   }
 
   /** The user's own notifications by id under the list's rules, in one statement; others are absent. */

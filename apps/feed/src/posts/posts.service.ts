@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
-import { DomainError } from '@plaza/http';
+import { DomainError, pageOf } from '@plaza/http';
 import { type PostPayload, SafetyGraph, type ViewerGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
-import { decodePosition, encodePosition } from '../common/position';
+import { decodePosition, positionCursor } from '../common/position';
 import { NO_RELATIONS } from '../graph/visibility.sql';
 import type { CreatePostDto } from './dto/create-post.dto';
 import type { ReactionType } from './dto/reaction.dto';
@@ -105,12 +105,8 @@ export class PostsService {
   async listByAuthor(viewerId: string, authorId: string, limit: number, cursor: string | undefined) {
     const graph = await this.safety.viewer(viewerId);
     const rows = await this.posts.listByAuthor(viewerId, authorId, decodePosition(cursor), limit + 1, graph);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(postView),
-      nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
-    };
+    const page = pageOf(rows, limit, positionCursor);
+    return { items: page.items.map(postView), nextCursor: page.nextCursor };
   }
 
   async comment(viewerId: string, postId: string, text: string): Promise<CommentView> {
@@ -133,12 +129,8 @@ export class PostsService {
     const graph = await this.safety.viewer(viewerId);
     if (!(await this.posts.isVisible(undefined, viewerId, postId, graph))) throw notFound();
     const rows = await this.posts.listComments(viewerId, postId, after, limit + 1, graph);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(commentView),
-      nextCursor: rows.length > limit ? encodePosition({ t: last.created_at.getTime(), id: last.id }) : null,
-    };
+    const page = pageOf(rows, limit, positionCursor);
+    return { items: page.items.map(commentView), nextCursor: page.nextCursor };
   }
 
   /** One reaction per user per post: a second PUT replaces the type. */

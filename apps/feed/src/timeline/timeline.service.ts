@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SafetyGraph, type ViewerGraph } from '@plaza/realtime';
-import { comparePositionsDesc, decodePosition, encodePosition, isBefore, type Position } from '../common/position';
+import { pageOf } from '@plaza/http';
+import { comparePositionsDesc, decodePosition, isBefore, type Position, positionCursor } from '../common/position';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import type { PostRow, TimelineEntry } from '../posts/post.row';
 import { PostsRepository } from '../posts/posts.repository';
@@ -50,8 +51,7 @@ export class TimelineService {
   }
 
   private toPage(rows: PostRow[], limit: number): TimelinePage {
-    const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodePosition(positionOf(items[items.length - 1])) : null };
+    return pageOf(rows, limit, positionCursor);
   }
 
   /** Rebuilds a cold timeline from PostgreSQL (see TimelineCache.finishBuild for the race it closes). */

@@ -5,7 +5,7 @@ import { ConversationMembers, SafetyGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, DomainError, encodeCursor, PageQueryDto } from '@plaza/http';
+import { CURSOR_TIME, CURSOR_UUID, decodeCursor, DomainError, encodeCursor, PageQueryDto, pageOf } from '@plaza/http';
 import { GraphReadModelRepository } from '../graph/graph-read-model.repository';
 import { conversationNotFound } from './conversation.errors';
 import { MessageDeliveryService } from '../delivery/message-delivery.service';
@@ -126,12 +126,8 @@ export class ConversationsService {
   async list(caller: Principal, query: PageQueryDto): Promise<ConversationPageDto> {
     const after = decodeCursor<{ t: string; id: string }>(query.cursor, { t: CURSOR_TIME, id: CURSOR_UUID });
     const views = await this.conversations.listFor(caller.userId, query.limit + 1, after);
-    const page = views.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: await this.toDtos(page),
-      nextCursor: views.length > query.limit && last ? encodeCursor({ t: last.activityKey, id: last.id }) : null,
-    };
+    const page = pageOf(views, query.limit, (last) => encodeCursor({ t: last.activityKey, id: last.id }));
+    return { items: await this.toDtos(page.items), nextCursor: page.nextCursor };
   }
 
   /** Adds connections of the caller to a group the caller is in; current members are left as they are. */

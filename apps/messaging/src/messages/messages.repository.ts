@@ -19,7 +19,6 @@ export interface MessageRange {
   before: number;
   /** `forward`: the oldest messages of the range first; `backward`: the newest of the range. */
   direction: 'forward' | 'backward';
-  limit: number;
 }
 
 interface MessageRow {
@@ -182,19 +181,16 @@ export class MessagesRepository {
     return rows.map(toMessage);
   }
 
-  /** One page of a conversation's messages, returned in increasing seq order; `limit + 1` rows tell whether more exist. */
-  async range(conversationId: string, range: MessageRange): Promise<{ items: MessageDto[]; more: boolean }> {
+  /** Up to `count` of a conversation's messages in reading order: increasing seq forward, decreasing backward. */
+  async range(conversationId: string, range: MessageRange, count: number): Promise<MessageDto[]> {
     const forward = range.direction === 'forward';
     const rows: MessageRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM messaging.messages
         WHERE conversation_id = $1 AND seq > $2 AND ($3::bigint = 0 OR seq < $3)
         ORDER BY seq ${forward ? 'ASC' : 'DESC'} LIMIT $4`,
-      [conversationId, range.after, range.before, range.limit + 1],
+      [conversationId, range.after, range.before, count],
     );
-    const more = rows.length > range.limit;
-    const page = rows.slice(0, range.limit).map(toMessage);
-    if (!forward) page.reverse();
-    return { items: page, more };
+    return rows.map(toMessage);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@plaza/session';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, DomainError, encodeCursor } from '@plaza/http';
+import { decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/http';
 import { conversationNotFound } from '../conversations/conversation.errors';
 import { ConversationSafety } from '../conversations/conversation-safety.service';
 import { ConversationsRepository } from '../conversations/conversations.repository';
@@ -89,16 +89,17 @@ export class MessagesService {
   async history(caller: Principal, conversationId: string, query: ListMessagesQueryDto): Promise<MessagePageDto> {
     if (!(await this.conversations.isMember(conversationId, caller.userId))) throw conversationNotFound();
     const range = this.rangeOf(query);
-    const { items, more } = await this.messages.range(conversationId, range);
-    let nextCursor: string | null = null;
-    if (more && items.length) {
+    const rows = await this.messages.range(conversationId, range, query.limit + 1);
+    // Rows come in reading order, so the last one kept is where the next page starts either way.
+    const page = pageOf(rows, query.limit, (last) => {
       const next: MessageCursor =
         range.direction === 'forward'
-          ? { d: 'f', a: items[items.length - 1].seq, b: range.before }
-          : { d: 'b', a: range.after, b: items[0].seq };
-      nextCursor = encodeCursor(next);
-    }
-    return { items, nextCursor };
+          ? { d: 'f', a: last.seq, b: range.before }
+          : { d: 'b', a: range.after, b: last.seq };
+      return encodeCursor(next);
+    });
+    if (range.direction === 'backward') page.items.reverse();
+    return page;
   }
 
   /** Messages by id, readable as `history` reads them (the caller a current member), in one statement. */
@@ -114,11 +115,10 @@ export class MessagesService {
         direction: cursor.d === 'f' ? 'forward' : 'backward',
         after: cursor.a,
         before: cursor.b,
-        limit: query.limit,
       };
     const after = query.afterSeq ?? 0;
     const before = query.beforeSeq ?? 0;
-    return { direction: query.afterSeq !== undefined ? 'forward' : 'backward', after, before, limit: query.limit };
+    return { direction: query.afterSeq !== undefined ? 'forward' : 'backward', after, before };
   }
 
   /** Moves the caller's read position forward (never back) and tells the other members when it moved. */
