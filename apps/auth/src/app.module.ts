@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
-import { clientIp, ipBucket, RateLimitModule, RbacModule } from '@plaza/rbac';
+import { clientIp, type IpRequest, ipBucket, RateLimitModule, RbacModule } from '@plaza/rbac';
 import { AccountController } from './accounts/account.controller';
 import { AccountService } from './accounts/account.service';
 import { AccountTokenRepository } from './accounts/account-token.repository';
@@ -32,7 +32,7 @@ import { UserDirectorySync } from './users/user-directory.sync';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 
-type Req = Parameters<typeof clientIp>[0] & { body?: { email?: unknown } };
+type Req = IpRequest & { body?: { email?: unknown } };
 
 /** Login attempts count per (client IP, email), so one attacker cannot lock everyone's login. */
 function loginTracker(req: Req): string {

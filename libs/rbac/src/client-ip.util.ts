@@ -3,7 +3,8 @@ import { CLIENT_IP_HEADER } from '@plaza/http';
 
 export { CLIENT_IP_HEADER };
 
-interface RequestLike {
+/** The parts of a Fastify request `clientIp` reads. */
+export interface IpRequest {
   headers: Record<string, string | string[] | undefined>;
   raw?: { socket?: { remoteAddress?: string } };
   socket?: { remoteAddress?: string };
@@ -15,7 +16,7 @@ interface RequestLike {
  * any request without INTERNAL_TOKEN before this runs. Never X-Forwarded-For: the app sits
  * behind the gateway, and only the gateway knows how many proxy hops to believe.
  */
-export function clientIp(req: RequestLike): string {
+export function clientIp(req: IpRequest): string {
   const given = req.headers[CLIENT_IP_HEADER];
   const value = Array.isArray(given) ? given[0] : given;
   if (value && isIP(value)) return value;

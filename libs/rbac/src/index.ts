@@ -1,7 +1,8 @@
 export { type AuthRuntime, createAuthRuntime } from './access-verifier.factory';
 export { ACCESS_VERIFIER, AuthGuard } from './auth.guard';
 export { Authenticated } from './authenticated.decorator';
-export { CLIENT_IP_HEADER, clientIp, ipBucket } from './client-ip.util';
+export { CLIENT_IP_HEADER, clientIp, type IpRequest, ipBucket } from './client-ip.util';
+export { Client, type ClientContext, ClientIp } from './client.decorator';
 export { CurrentUser } from './current-user.decorator';
 export { PlazaThrottlerGuard } from './plaza-throttler.guard';
 export { RateLimit, rateLimitApplies, RateLimitModule } from './rate-limit.module';

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { clientIp } from './client-ip.util';
+import { clientIp, type IpRequest } from './client-ip.util';
 
 /**
  * The throttler guard with Plaza's client IP (the gateway's header, never X-Forwarded-For) and
@@ -9,7 +9,7 @@ import { clientIp } from './client-ip.util';
 @Injectable()
 export class PlazaThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    return clientIp(req as unknown as Parameters<typeof clientIp>[0]);
+    return clientIp(req as unknown as IpRequest);
   }
 
   protected override async throwThrottlingException(

@@ -10,9 +10,8 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
+import { Authenticated, Client, type ClientContext, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
-import { Client, type ClientContext } from '../common/client-context.decorator';
 import { AccountService } from './account.service';
 import { ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto, VerifyEmailDto } from './dto/account.dto';
 

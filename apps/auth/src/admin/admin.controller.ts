@@ -7,11 +7,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
+import { Authenticated, Client, type ClientContext, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { PageQueryDto } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
-import { Client, type ClientContext } from '../common/client-context.decorator';
 import { AdminService } from './admin.service';
 import { AdminUserDto, AdminUserListDto } from './dto/admin-user.dto';
 import { AuditListDto } from './dto/audit-entry.dto';

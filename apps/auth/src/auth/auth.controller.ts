@@ -24,9 +24,8 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser, RateLimit } from '@plaza/rbac';
+import { Authenticated, Client, type ClientContext, CurrentUser, RateLimit } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
-import { Client, type ClientContext } from '../common/client-context.decorator';
 import { AuthService } from './auth.service';
 import { AuthResultDto, MeDto } from './dto/auth-result.dto';
 import { LoginDto } from './dto/login.dto';

@@ -21,10 +21,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
+import { Authenticated, ClientIp, CurrentUser } from '@plaza/rbac';
 import type { Principal } from '@plaza/session';
 import { PageQueryDto } from '@plaza/http';
-import { ClientIp } from '../common/client-ip.decorator';
 import { CommentDto, CommentPageDto, CreateCommentDto } from './dto/comment.dto';
 import { CreatePostDto } from './dto/create-post.dto';
 import { PostDto } from './dto/post.dto';
