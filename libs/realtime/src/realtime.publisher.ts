@@ -1,5 +1,5 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import { type Redis, socketIoKey } from '@plaza/redis';
+import { defineScripts, type Redis, type ScriptedRedis, socketIoKey } from '@plaza/redis';
 import { encode } from 'notepack.io';
 import {
   EVENT_ID_PLACEHOLDER,
@@ -47,7 +47,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => number): T[][] {
 }
 const EMITTER_UID = 'emitter';
 
-type RedisWithScript = Redis & {
+type PublisherScripts = {
   plazaFanOutAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[]>;
   plazaOrderedAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[] | 'wait'>;
 };
@@ -99,7 +99,7 @@ export type MessagePushResult = 'pushed' | 'wait' | Error;
  * once); ephemeral ones only go through the socket.io emitter.
  */
 export class RealtimePublisher {
-  private readonly redis: RedisWithScript;
+  private readonly redis: ScriptedRedis<PublisherScripts>;
   private readonly emitter: Emitter;
   private readonly channelPrefix: string;
 
@@ -108,15 +108,11 @@ export class RealtimePublisher {
     const key = socketIoKey(redisUrl);
     this.emitter = new Emitter(redis, { key });
     this.channelPrefix = `${key}#/#`;
-    if (!(redis as unknown as Partial<RedisWithScript>).plazaFanOutAppend) {
-      // The number of keys (the logs) is given per call.
-      redis.defineCommand('plazaFanOutAppend', { lua: FAN_OUT_APPEND_LUA });
-    }
-    if (!(redis as unknown as Partial<RedisWithScript>).plazaOrderedAppend) {
-      // The number of keys (1 + members) is given per call.
-      redis.defineCommand('plazaOrderedAppend', { lua: ORDERED_APPEND_LUA });
-    }
-    this.redis = redis as unknown as RedisWithScript;
+    // The number of keys is given per call: the logs, or the order key and the members' logs.
+    this.redis = defineScripts<PublisherScripts>(redis, {
+      plazaFanOutAppend: { lua: FAN_OUT_APPEND_LUA },
+      plazaOrderedAppend: { lua: ORDERED_APPEND_LUA },
+    });
   }
 
   /**
@@ -141,9 +137,7 @@ export class RealtimePublisher {
     const roomOf = (userId: string) => (options.sessionId ? `session:${options.sessionId}` : userRoom(userId));
     const ids = new Map<string, string>();
     for (const batch of await this.onlineFirst(unique)) {
-      const pipeline = this.redis.pipeline() as unknown as RedisWithScript & {
-        exec(): Promise<[Error | null, unknown][] | null>;
-      };
+      const pipeline = this.redis.pipeline();
       // One script per chunk of users whose rooms share a frame (all of them, but for odd ids).
       const chunks: string[][] = [];
       for (const group of groupBy(batch, (userId) => Buffer.byteLength(roomOf(userId)))) {
@@ -196,9 +190,7 @@ export class RealtimePublisher {
    */
   async pushMessages(pushes: readonly MessagePush[]): Promise<MessagePushResult[]> {
     if (!pushes.length) return [];
-    const pipeline = this.redis.pipeline() as unknown as RedisWithScript & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
+    const pipeline = this.redis.pipeline();
     for (const { message, memberIds, force } of pushes) {
       const members = [...new Set(memberIds)];
       const entry = JSON.stringify({ e: 'message:new', p: message } satisfies LoggedEvent);

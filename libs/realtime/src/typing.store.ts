@@ -1,4 +1,4 @@
-import type { Redis } from '@plaza/redis';
+import { defineScripts, type Redis, type ScriptedRedis } from '@plaza/redis';
 
 export const TYPING_TTL_MS = 6000;
 const DEADLINES = 'rt:typing:deadlines';
@@ -25,7 +25,7 @@ return redis.call('SMEMBERS', KEYS[2])
 export type TypingStart =
   { outcome: 'started'; members: string[] } | { outcome: 'rate_limited' } | { outcome: 'not_member' };
 
-type RedisWithClaim = Redis & {
+type TypingScripts = {
   plazaClaimTyping(key: string, now: number): Promise<string[]>;
   plazaStartTyping(
     limitKey: string,
@@ -41,14 +41,13 @@ type RedisWithClaim = Redis & {
  * `isTyping: false`, exactly once, so a typist whose gateway died still stops typing.
  */
 export class TypingStore {
-  private readonly redis: RedisWithClaim;
+  private readonly redis: ScriptedRedis<TypingScripts>;
 
   constructor(redis: Redis) {
-    if (!(redis as unknown as Partial<RedisWithClaim>).plazaClaimTyping) {
-      redis.defineCommand('plazaClaimTyping', { numberOfKeys: 1, lua: CLAIM_EXPIRED_LUA });
-      redis.defineCommand('plazaStartTyping', { numberOfKeys: 3, lua: START_LUA });
-    }
-    this.redis = redis as unknown as RedisWithClaim;
+    this.redis = defineScripts<TypingScripts>(redis, {
+      plazaClaimTyping: { numberOfKeys: 1, lua: CLAIM_EXPIRED_LUA },
+      plazaStartTyping: { numberOfKeys: 3, lua: START_LUA },
+    });
   }
 
   static member(conversationId: string, userId: string): string {

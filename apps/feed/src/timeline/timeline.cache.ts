@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS, type Redis } from '@plaza/redis';
+import { defineScripts, REDIS, type Redis, type ScriptedRedis } from '@plaza/redis';
 import { isBefore, type Position } from '../common/position';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import type { TimelineEntry } from '../posts/post.row';
@@ -34,7 +34,7 @@ end
 return 0
 `;
 
-type RedisWithFanout = Redis & { plazaTimelineAdd(numKeys: number, ...args: (string | number)[]): Promise<number> };
+type TimelineScripts = { plazaTimelineAdd(numKeys: number, ...args: (string | number)[]): Promise<number> };
 
 export interface CachedRange {
   entries: TimelineEntry[];
@@ -51,15 +51,13 @@ export interface CachedRange {
  */
 @Injectable()
 export class TimelineCache {
-  private readonly redis: RedisWithFanout;
+  private readonly redis: ScriptedRedis<TimelineScripts>;
 
   constructor(
     @Inject(REDIS) redis: Redis,
     @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
   ) {
-    if (!(redis as unknown as Partial<RedisWithFanout>).plazaTimelineAdd)
-      redis.defineCommand('plazaTimelineAdd', { lua: ADD_LUA });
-    this.redis = redis as unknown as RedisWithFanout;
+    this.redis = defineScripts<TimelineScripts>(redis, { plazaTimelineAdd: { lua: ADD_LUA } });
   }
 
   /** Built and not being rebuilt. */
@@ -95,9 +93,7 @@ export class TimelineCache {
   async add(userIds: readonly string[], entries: readonly TimelineEntry[]): Promise<void> {
     if (!userIds.length || !entries.length) return;
     const args = entries.flatMap((e) => [e.t, e.id]);
-    const pipeline = this.redis.pipeline() as unknown as RedisWithFanout & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
+    const pipeline = this.redis.pipeline();
     for (let i = 0; i < userIds.length; i += FANOUT_CHUNK) {
       const keys = userIds.slice(i, i + FANOUT_CHUNK).flatMap((u) => [timelineKey(u), buildingKey(u)]);
       void pipeline.plazaTimelineAdd(keys.length, ...keys, this.settings.timelineCap, ...args);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { REDIS, type Redis } from '@plaza/redis';
+import { defineScripts, REDIS, type Redis, type ScriptedRedis } from '@plaza/redis';
 import {
   connectionsKey,
   type EphemeralEvents,
@@ -27,7 +27,7 @@ if left == 0 then redis.call('SET', KEYS[3], ARGV[3], 'EX', 2592000) end
 return left
 `;
 
-type PresenceRedis = Redis & {
+type PresenceScripts = {
   plazaPresenceLeave(
     hash: string,
     users: string,
@@ -50,13 +50,10 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   private readonly local = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private server?: PlazaServer;
-  private readonly redis: PresenceRedis;
+  private readonly redis: ScriptedRedis<PresenceScripts>;
 
   constructor(@Inject(REDIS) redis: Redis) {
-    if (!(redis as unknown as Partial<PresenceRedis>).plazaPresenceLeave) {
-      redis.defineCommand('plazaPresenceLeave', { numberOfKeys: 3, lua: LEAVE_LUA });
-    }
-    this.redis = redis as unknown as PresenceRedis;
+    this.redis = defineScripts<PresenceScripts>(redis, { plazaPresenceLeave: { numberOfKeys: 3, lua: LEAVE_LUA } });
   }
 
   attach(server: PlazaServer): void {
