@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SafetyGraph } from '@plaza/realtime';
+import { LRUCache } from 'lru-cache';
 import { blockedInDirect } from './conversation.errors';
 import { ConversationsRepository } from './conversations.repository';
 
@@ -15,7 +16,7 @@ const KINDS_MAX = 100_000;
 @Injectable()
 export class ConversationSafety {
   /** A conversation's type and pair never change: remembered per process (bounded). */
-  private readonly kinds = new Map<string, Kind>();
+  private readonly kinds = new LRUCache<string, Kind>({ max: KINDS_MAX });
 
   constructor(
     private readonly conversations: ConversationsRepository,
@@ -40,7 +41,6 @@ export class ConversationSafety {
     }
     const kind = await lookup;
     if (!kind) return null;
-    if (this.kinds.size >= KINDS_MAX) this.kinds.clear();
     this.kinds.set(conversationId, kind);
     return kind;
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RealtimePublisher, SafetyGraph, TypingStore } from '@plaza/realtime';
+import { LRUCache } from 'lru-cache';
 import type { StoredMessage } from './stored-message';
 
 /** A push that has not answered by then is given up on (logged): the message is stored either way. */
@@ -29,10 +30,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 @Injectable()
 export class MessageDeliveryService {
   private readonly logger = new Logger(MessageDeliveryService.name);
-  /** Last read position announced per conversation and user (bounded: cleared when full). */
-  private readonly announcedReads = new Map<string, number>();
-  /** Highest seq this instance pushed per conversation (bounded: cleared when full). */
-  private readonly lastPushed = new Map<string, number>();
+  /** Last read position announced per conversation and user (bounded: the least recent go). */
+  private readonly announcedReads = new LRUCache<string, number>({ max: ANNOUNCED_READS_MAX });
+  /** Highest seq this instance pushed per conversation (bounded: the least recent go). */
+  private readonly lastPushed = new LRUCache<string, number>({ max: LAST_PUSHED_MAX });
   constructor(
     private readonly publisher: RealtimePublisher,
     private readonly typing: TypingStore,
@@ -95,7 +96,6 @@ export class MessageDeliveryService {
 
   private recordPushed(conversationId: string, seq: number): void {
     if ((this.lastPushed.get(conversationId) ?? 0) >= seq) return;
-    if (this.lastPushed.size >= LAST_PUSHED_MAX) this.lastPushed.clear();
     this.lastPushed.set(conversationId, seq);
   }
 
@@ -111,7 +111,6 @@ export class MessageDeliveryService {
     // announcements reach Redis in this order.
     const key = `${conversationId}|${userId}`;
     if ((this.announcedReads.get(key) ?? 0) >= seq) return;
-    if (this.announcedReads.size >= ANNOUNCED_READS_MAX) this.announcedReads.clear();
     this.announcedReads.set(key, seq);
     try {
       await withTimeout(

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DomainEvent, OnDomainEvent, OutboxService } from '@plaza/events';
 import { type DirectoryUser, SafetyGraph } from '@plaza/realtime';
 import type { Principal } from '@plaza/session';
+import { LRUCache } from 'lru-cache';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, pageOf, DomainError } from '@plaza/http';
 import { RelationshipsRepository } from './relationships.repository';
@@ -27,7 +28,7 @@ export function provisionalHandle(userId: string, length = 12): string {
 @Injectable()
 export class ProfilesService {
   private readonly logger = new Logger(ProfilesService.name);
-  private readonly known = new Set<string>();
+  private readonly known = new LRUCache<string, true>({ max: KNOWN_USERS_MAX });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -56,8 +57,7 @@ export class ProfilesService {
         await this.profiles.insertProvisional(userId, provisionalHandle(userId, 28), name);
       }
     }
-    if (this.known.size >= KNOWN_USERS_MAX) this.known.clear();
-    this.known.add(userId);
+    this.known.set(userId, true);
   }
 
   /**
