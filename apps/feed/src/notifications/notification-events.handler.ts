@@ -1,7 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { type DomainEvent, OnDomainEvent } from '@plaza/events';
+import { type DomainEvent, type EventPayload, OnDomainEvent } from '@plaza/events';
 import type { EntityManager } from 'typeorm';
-import { NotificationsService } from './notifications.service';
+import type { NotificationType } from './notification.row';
+import { NotificationsService, type NotifyInput } from './notifications.service';
+
+type Recipient = Omit<NotifyInput, 'eventId' | 'type'>;
+
+/** Who hears of each event, from whom and about what; null: nobody. One notification type per event. */
+const RECIPIENTS: { [N in NotificationType]: (p: EventPayload<N>) => Recipient | null } = {
+  'connection.requested': (p) => ({ userId: p.toUserId, actorId: p.fromUserId, subjectId: p.requestId }),
+  // userA sent the request, userB accepted it: the requester hears about it.
+  'connection.accepted': (p) => ({ userId: p.userAId, actorId: p.userBId, subjectId: p.requestId ?? p.userBId }),
+  // Follows implied by a new connection are announced by connection.accepted instead.
+  'follow.created': (p) =>
+    p.viaConnection ? null : { userId: p.followeeId, actorId: p.followerId, subjectId: p.followerId },
+  'post.commented': (p) => ({ userId: p.postAuthorId, actorId: p.authorId, subjectId: p.postId }),
+  // Toggling a reaction off and on again does not notify twice.
+  'post.reacted': (p) => ({ userId: p.postAuthorId, actorId: p.userId, subjectId: p.postId, collapse: true }),
+};
 
 /** Turns graph and post events into notifications for the people they concern. */
 @Injectable()
@@ -9,66 +25,14 @@ export class NotificationEventsHandler {
   constructor(private readonly notifications: NotificationsService) {}
 
   @OnDomainEvent('connection.requested')
-  async onConnectionRequested(event: DomainEvent<'connection.requested'>, manager: EntityManager): Promise<void> {
-    const { requestId, fromUserId, toUserId } = event.payload;
-    await this.notifications.notify(manager, {
-      eventId: event.id,
-      userId: toUserId,
-      type: 'connection.requested',
-      actorId: fromUserId,
-      subjectId: requestId,
-    });
-  }
-
-  /** userA sent the request, userB accepted it: the requester hears about it. */
   @OnDomainEvent('connection.accepted')
-  async onConnectionAccepted(event: DomainEvent<'connection.accepted'>, manager: EntityManager): Promise<void> {
-    const { userAId, userBId, requestId } = event.payload;
-    await this.notifications.notify(manager, {
-      eventId: event.id,
-      userId: userAId,
-      type: 'connection.accepted',
-      actorId: userBId,
-      subjectId: requestId ?? userBId,
-    });
-  }
-
-  /** Follows implied by a new connection are announced by connection.accepted instead. */
   @OnDomainEvent('follow.created')
-  async onFollowCreated(event: DomainEvent<'follow.created'>, manager: EntityManager): Promise<void> {
-    const { followerId, followeeId, viaConnection } = event.payload;
-    if (viaConnection) return;
-    await this.notifications.notify(manager, {
-      eventId: event.id,
-      userId: followeeId,
-      type: 'follow.created',
-      actorId: followerId,
-      subjectId: followerId,
-    });
-  }
-
   @OnDomainEvent('post.commented')
-  async onPostCommented(event: DomainEvent<'post.commented'>, manager: EntityManager): Promise<void> {
-    const { postId, authorId, postAuthorId } = event.payload;
-    await this.notifications.notify(manager, {
-      eventId: event.id,
-      userId: postAuthorId,
-      type: 'post.commented',
-      actorId: authorId,
-      subjectId: postId,
-    });
-  }
-
   @OnDomainEvent('post.reacted')
-  async onPostReacted(event: DomainEvent<'post.reacted'>, manager: EntityManager): Promise<void> {
-    const { postId, userId, postAuthorId } = event.payload;
-    await this.notifications.notify(manager, {
-      eventId: event.id,
-      userId: postAuthorId,
-      type: 'post.reacted',
-      actorId: userId,
-      subjectId: postId,
-      collapse: true,
-    });
+  async onNotifiedEvent(event: DomainEvent<NotificationType>, manager: EntityManager): Promise<void> {
+    const recipient = (RECIPIENTS[event.name] as (p: EventPayload<NotificationType>) => Recipient | null)(
+      event.payload,
+    );
+    if (recipient) await this.notifications.notify(manager, { eventId: event.id, type: event.name, ...recipient });
   }
 }
