@@ -28,7 +28,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { exited, freePort, rpc, waitFor } from './boot.mjs';
-import { cpuMs } from './stats.mjs';
+import { openSockets } from './sockets.mjs';
+import { cpuMs, pctMs } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -70,7 +71,6 @@ async function bareServer(port, redisUrl) {
 // =============================================================================================
 // Load generator: holds real socket.io clients, sends open-loop at a given rate, measures latency.
 function loadgen() {
-  const { io } = require('socket.io-client');
   const systems = new Map(); // name → { mode, sockets, senders }
   let idle = [];
   const queues = new Map(); // sender userId → FIFO of send times (one conversation per pair)
@@ -86,35 +86,6 @@ function loadgen() {
     stats.lat.push(performance.now() - q.shift());
     stats.received++;
   };
-
-  function open(url, auth) {
-    return new Promise((resolve) => {
-      const socket = io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true, timeout: 60_000 });
-      socket.once('connect', () => resolve({ socket, ok: true }));
-      socket.once('connect_error', (err) => resolve({ socket, ok: false, error: err.message }));
-    });
-  }
-
-  async function openMany(specs, concurrency = 100) {
-    const out = new Array(specs.length);
-    let next = 0;
-    let failed = 0;
-    let firstError = null;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, specs.length) }, async () => {
-        while (next < specs.length) {
-          const i = next++;
-          const r = await open(specs[i].url, specs[i].auth);
-          if (!r.ok) {
-            failed++;
-            firstError ??= r.error;
-          }
-          out[i] = r.socket;
-        }
-      }),
-    );
-    return { sockets: out, failed, firstError };
-  }
 
   async function run({ system, rate, durationMs }) {
     const { mode, senders } = systems.get(system);
@@ -181,7 +152,7 @@ function loadgen() {
           { url: msg.urls[1], auth: auth(p.b) },
         ]);
         const t0 = performance.now();
-        const res = await openMany(specs);
+        const res = await openSockets(specs);
         const senders = [];
         msg.pairs.forEach((p, i) => {
           const sa = res.sockets[2 * i];
@@ -205,7 +176,7 @@ function loadgen() {
         process.send({ id: msg.id, ok: true, ...(await run(msg)) });
       } else if (msg.cmd === 'idle') {
         const t0 = performance.now();
-        const res = await openMany(msg.specs, msg.concurrency ?? 100);
+        const res = await openSockets(msg.specs, msg.concurrency ?? 100);
         idle = res.sockets;
         process.send({
           id: msg.id,
@@ -658,11 +629,11 @@ async function main() {
         received,
         lost: sent - received - errorCount,
         errors,
-        p50: pct(lat, 50),
-        p90: pct(lat, 90),
-        p99: pct(lat, 99),
+        p50: pctMs(lat, 50),
+        p90: pctMs(lat, 90),
+        p99: pctMs(lat, 99),
         max: lat.length ? lat[lat.length - 1] : null,
-        sendLagP99: pct(lag, 99),
+        sendLagP99: pctMs(lag, 99),
         serverCpuMsPer1k: sent ? +((cpu / sent) * 1000).toFixed(1) : null,
         // read/write-family system calls of both servers (/proc/<pid>/io syscr + syscw) per event.
         serverIoSyscallsPerEvent: sent ? +(syscalls / sent).toFixed(2) : null,
@@ -876,9 +847,9 @@ async function main() {
       const out = {
         runs: runs.length,
         events: 1000,
-        p50FromOpenMs: pct(open, 50),
+        p50FromOpenMs: pctMs(open, 50),
         maxFromOpenMs: open[open.length - 1],
-        p50FromConnectMs: pct(conn, 50),
+        p50FromConnectMs: pctMs(conn, 50),
         allInOrderNoGapNoDuplicate: runs.every((r) => r.inOrder && r.exact),
         samplesFromOpenMs: open,
       };
@@ -911,11 +882,6 @@ function log(msg) {
 function assertLocal(url, name) {
   const host = new URL(url).hostname;
   if (host !== HOST) throw new Error(`${name} must point at ${HOST}, not ${host}`);
-}
-
-function pct(sorted, p) {
-  if (!sorted.length) return null;
-  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2);
 }
 
 function stopChild(child) {

@@ -33,7 +33,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { exited, freePort, rpc, waitFor } from './boot.mjs';
-import { cpuMs } from './stats.mjs';
+import { openSockets } from './sockets.mjs';
+import { cpuMs, pctMs } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -86,7 +87,6 @@ async function bareServer(port, redisUrl) {
 // =============================================================================================
 // Load generator: real socket.io clients, open-loop sends at a given rate, latency per message.
 function loadgen() {
-  const { io } = require('socket.io-client');
   const systems = new Map(); // name → { mode, sockets, senders }
   const inflight = new Map(); // clientMsgId → send time
   let stats = null;
@@ -101,35 +101,6 @@ function loadgen() {
     inflight.delete(m.clientMsgId);
     stats.delivery.push(performance.now() - t);
   };
-
-  function open(url, auth) {
-    return new Promise((resolve) => {
-      const socket = io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true, timeout: 60_000 });
-      socket.once('connect', () => resolve({ socket, ok: true }));
-      socket.once('connect_error', (err) => resolve({ socket, ok: false, error: err.message }));
-    });
-  }
-
-  async function openMany(specs, concurrency = 100) {
-    const out = new Array(specs.length);
-    let next = 0;
-    let failed = 0;
-    let firstError = null;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, specs.length) }, async () => {
-        while (next < specs.length) {
-          const i = next++;
-          const r = await open(specs[i].url, specs[i].auth);
-          if (!r.ok) {
-            failed++;
-            firstError ??= r.error;
-          }
-          out[i] = r.socket;
-        }
-      }),
-    );
-    return { sockets: out, failed, firstError };
-  }
 
   async function run({ system, rate, durationMs, tag }) {
     const { mode, senders } = systems.get(system);
@@ -212,7 +183,7 @@ function loadgen() {
           { url: msg.urls[1], auth: auth(p.b) },
         ]);
         const t0 = performance.now();
-        const res = await openMany(specs);
+        const res = await openSockets(specs);
         const senders = [];
         msg.pairs.forEach((p, i) => {
           const sa = res.sockets[2 * i];
@@ -621,13 +592,13 @@ async function main() {
         delivered,
         lost: sent - delivered - errorCount,
         errors,
-        ackP50: pct(ack, 50),
-        ackP99: pct(ack, 99),
-        deliveryP50: pct(delivery, 50),
-        deliveryP90: pct(delivery, 90),
-        deliveryP99: pct(delivery, 99),
+        ackP50: pctMs(ack, 50),
+        ackP99: pctMs(ack, 99),
+        deliveryP50: pctMs(delivery, 50),
+        deliveryP90: pctMs(delivery, 90),
+        deliveryP99: pctMs(delivery, 99),
         deliveryMax: delivery.length ? delivery[delivery.length - 1] : null,
-        sendLagP99: pct(lag, 99),
+        sendLagP99: pctMs(lag, 99),
         serverCpuMsPer1k: sent ? +((cpu / sent) * 1000).toFixed(1) : null,
       };
       s.pass =
@@ -719,11 +690,6 @@ async function main() {
 // Helpers
 function log(msg) {
   console.error(`[messaging.bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-}
-
-function pct(sorted, p) {
-  if (!sorted.length) return null;
-  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2);
 }
 
 function stopChild(child) {

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 /** The p-th percentile of an ascending array. */
 export const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** `pct` of milliseconds as the report shows them: two decimals; null for no samples. */
+export const pctMs = (sorted, p) => (sorted.length ? +pct(sorted, p).toFixed(2) : null);
+
 /** `{ n, p50, p99, max }` in ms (two decimals), and `perSecond` when the run's `seconds` are given. */
 export function summary(latencies, seconds) {
   const s = [...latencies].sort((a, b) => a - b);
