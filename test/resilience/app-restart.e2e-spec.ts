@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { connectSocket, emitAck, openConversation, sleep, type TestSocket, waitFor } from '@plaza/testing';
-import { crashed, isErrorShape, members, type Rig, scale, startRig } from './rig';
+import { connectSocket, emitAck, openConversation, sleep, waitFor } from '@plaza/testing';
+import { crashed, isErrorShape, members, scale, useRig } from './rig';
 import { feedIds, loop, TrafficClient } from './traffic';
 
 const DOWN_MS = scale(1500, 10_000);
@@ -15,16 +15,7 @@ interface Probe {
 
 /** A domain app killed and started again while the rest of the platform keeps serving. */
 describe('resilience: a domain app restarted during traffic', () => {
-  let rig: Rig | undefined;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    rig = await startRig({ gateways: 1 });
-  }, 90_000);
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await rig?.stop();
-  }, 60_000);
+  const { rig, sockets } = useRig({ gateways: 1 });
 
   /** Calls `run` every 100 ms while `down()` holds, timing each answer. */
   async function probeWhile(
@@ -46,13 +37,13 @@ describe('resilience: a domain app restarted during traffic', () => {
   }
 
   it('feed: the gateway answers 503 for its routes, others keep working, and its consumers catch up', async () => {
-    const { platform } = rig!;
-    const [api] = rig!.api;
+    const { platform } = rig();
+    const [api] = rig().api;
     const [alice, bob, carol] = await members(api, 3);
     expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);
     const conversationId = await openConversation(api, alice, [bob.id]);
     const poster = new TrafficClient(api, alice);
-    const sender = new TrafficClient(rig!.api[0], { ...alice });
+    const sender = new TrafficClient(rig().api[0], { ...alice });
     const traffic = [
       loop(2, (lane, i) => poster.createPost(`p ${lane}/${i}`)),
       loop(2, (lane, i) => sender.sendMessage(conversationId, `m ${lane}/${i}`)),
@@ -120,8 +111,8 @@ describe('resilience: a domain app restarted during traffic', () => {
   }, 120_000);
 
   it('messaging: 503 over REST and an error ack over sockets meanwhile; a block made meanwhile applies once back', async () => {
-    const { platform } = rig!;
-    const [api] = rig!.api;
+    const { platform } = rig();
+    const [api] = rig().api;
     const [alice, bob] = await members(api, 2);
     const conversationId = await openConversation(api, alice, [bob.id]);
     const bobSocket = await connectSocket(platform.gateways[0], { token: bob.token });

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  connectRecording,
-  connectSocket,
-  emitAck,
-  nextEvent,
-  openConversation,
-  sleep,
-  type TestSocket,
-  waitFor,
-} from '@plaza/testing';
-import { crashed, members, type Rig, scale, startRig } from './rig';
+import { connectRecording, connectSocket, emitAck, nextEvent, openConversation, sleep, waitFor } from '@plaza/testing';
+import { crashed, members, scale, useRig } from './rig';
 import { loop, TrafficClient } from './traffic';
 
 const BEFORE_MS = scale(1500, 5000);
@@ -32,20 +23,11 @@ interface Received {
 
 /** A gateway SIGKILLed while messages and posts flow to the users connected to it. */
 describe('resilience: a gateway killed under traffic', () => {
-  let rig: Rig | undefined;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    rig = await startRig();
-  }, 90_000);
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await rig?.stop();
-  }, 60_000);
+  const { rig, sockets } = useRig();
 
   it('its clients replay on the other gateway with no loss and no duplicate; typing and presence clear', async () => {
-    const { platform } = rig!;
-    const api = rig!.api[1];
+    const { platform } = rig();
+    const api = rig().api[1];
     const [doomed, survivor] = platform.gateways;
     const [alice, bob, carol, dave] = await members(api, 4);
     expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);

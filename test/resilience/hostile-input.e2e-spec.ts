@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { connectSocket, emitAck, openConversation, type Member, sleep, type TestSocket, waitFor } from '@plaza/testing';
+import { connectSocket, emitAck, openConversation, type Member, sleep, waitFor } from '@plaza/testing';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { crashed, isErrorShape, members, type Rig, scale, startRig } from './rig';
+import { crashed, isErrorShape, members, scale, useRig } from './rig';
 
 const FUZZ_RUNS = scale(25, 300);
 const SCHEMAS = ['auth', 'profiles', 'feed', 'messaging'];
@@ -64,29 +64,21 @@ async function rawSocket(
 }
 
 describe('resilience: hostile input', () => {
-  let rig: Rig | undefined;
-  const sockets: TestSocket[] = [];
   const raw: WebSocket[] = [];
   let alice: Member;
   let bob: Member;
   let conversationId: string;
   let postId: string;
-
-  beforeAll(async () => {
-    rig = await startRig({ gateways: 1 });
-    [alice, bob] = await members(rig.api[0], 2);
-    conversationId = await openConversation(rig.api[0], alice, [bob.id]);
-    const post = await rig.api[0].post<{ id: string }>('/api/posts', { text: 'hello' }, { token: alice.token });
+  const { rig, sockets, onStop } = useRig({ gateways: 1 }, async ({ api: [api] }) => {
+    [alice, bob] = await members(api, 2);
+    conversationId = await openConversation(api, alice, [bob.id]);
+    const post = await api.post<{ id: string }>('/api/posts', { text: 'hello' }, { token: alice.token });
     postId = post.body.id;
-  }, 90_000);
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    for (const w of raw) w.terminate();
-    await rig?.stop();
-  }, 60_000);
+  });
+  onStop(() => raw.forEach((w) => w.terminate()));
 
   function corpus(): HostileRequest[] {
-    const secret = rig!.platform.env.JWT_SECRET;
+    const secret = rig().platform.env.JWT_SECRET;
     const [header, payload, signature] = alice.token.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const sign = (h: unknown, p: unknown, key = secret) => {
@@ -385,10 +377,10 @@ describe('resilience: hostile input', () => {
   }
 
   it('refuses every malformed or malicious HTTP request with a 4xx in the contract shape and changes nothing', async () => {
-    const [api] = rig!.api;
+    const [api] = rig().api;
     // Let the set-up's events settle so that the counts only move if a refused request wrote.
     await sleep(1000);
-    const before = await rowCounts(rig!.databaseUrl);
+    const before = await rowCounts(rig().databaseUrl);
     const answers: { name: string; status: number; body: unknown }[] = [];
     for (const r of corpus()) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...r.headers };
@@ -407,8 +399,8 @@ describe('resilience: hostile input', () => {
     const wrong = answers.filter((a) => a.status < 400 || a.status >= 500 || !isErrorShape(a.body, a.status));
     expect(wrong).toEqual([]);
     await sleep(500);
-    expect(await rowCounts(rig!.databaseUrl)).toEqual(before);
-    expect(crashed(rig!.platform)).toEqual([]);
+    expect(await rowCounts(rig().databaseUrl)).toEqual(before);
+    expect(crashed(rig().platform)).toEqual([]);
     // Still serving, and Alice is still a plain user.
     const me = await api.get<{ roles: string[] }>('/api/auth/me', { token: alice.token });
     expect(me.body.roles).toEqual(['user']);
@@ -422,7 +414,7 @@ describe('resilience: hostile input', () => {
   }, 60_000);
 
   it('stores SQL and HTML in text fields verbatim, as text', async () => {
-    const [api] = rig!.api;
+    const [api] = rig().api;
     const nasty = [
       `'); DROP TABLE feed.posts; --`,
       `<script>alert(1)</script><img src=x onerror=alert(1)>`,
@@ -460,11 +452,11 @@ describe('resilience: hostile input', () => {
       { token: alice.token },
     );
     expect(patched.body.headline).toBe(nasty[1]);
-    expect((await rowCounts(rig!.databaseUrl))['feed.posts']).toBeGreaterThanOrEqual(nasty.length + 1);
+    expect((await rowCounts(rig().databaseUrl))['feed.posts']).toBeGreaterThanOrEqual(nasty.length + 1);
   });
 
   it('answers malformed socket payloads with an error ack and keeps the socket open', async () => {
-    const socket = await connectSocket(rig!.platform.gateways[0], { token: alice.token });
+    const socket = await connectSocket(rig().platform.gateways[0], { token: alice.token });
     sockets.push(socket);
     const payloads: unknown[] = [
       null,
@@ -482,7 +474,7 @@ describe('resilience: hostile input', () => {
       { conversationId: "x' OR 1=1 --", text: 'a', clientMsgId: randomUUID() },
       { conversationId, text: 'a\u0000b', clientMsgId: randomUUID() },
     ];
-    const before = await rowCounts(rig!.databaseUrl);
+    const before = await rowCounts(rig().databaseUrl);
     for (const event of ['message:send', 'message:read', 'typing:start', 'typing:stop']) {
       for (const payload of payloads) {
         const ack = await emitAck<{ ok: boolean; error?: { code: string } }>(socket, event, payload);
@@ -491,11 +483,11 @@ describe('resilience: hostile input', () => {
       }
     }
     expect(socket.connected).toBe(true);
-    expect(await rowCounts(rig!.databaseUrl)).toEqual(before);
+    expect(await rowCounts(rig().databaseUrl)).toEqual(before);
   });
 
   it('survives raw packets crafted for engine.io and socket.io-parser advisories', async () => {
-    const gateway = rig!.platform.gateways[0];
+    const gateway = rig().platform.gateways[0];
     const frames: { name: string; frames: (string | Buffer)[] }[] = [
       { name: 'unknown engine.io packet type', frames: ['9hello'] },
       { name: 'empty frame', frames: [''] },
@@ -538,7 +530,7 @@ describe('resilience: hostile input', () => {
       outcomes.push(`${name}: ${outcome}`);
       client.ws.terminate();
     }
-    expect(crashed(rig!.platform)).toEqual([]);
+    expect(crashed(rig().platform)).toEqual([]);
     // A well-behaved client still gets through and is served.
     const socket = await connectSocket(gateway, { token: alice.token });
     sockets.push(socket);
@@ -624,7 +616,7 @@ describe('resilience: hostile input', () => {
     it.each(endpoints().map((e) => [e.name, e] as const))(
       '%s: any body gets an answer under 500, errors in the contract shape',
       async (_, endpoint) => {
-        const [api] = rig!.api;
+        const [api] = rig().api;
         await fc.assert(
           fc.asyncProperty(bodyOf(endpoint.fields), async (body) => {
             const res = await api.request(
@@ -644,7 +636,7 @@ describe('resilience: hostile input', () => {
     );
 
     it('list queries: any limit, cursor and filters get an answer under 500', async () => {
-      const [api] = rig!.api;
+      const [api] = rig().api;
       const paths = [
         (q: string) => `/api/feed?${q}`,
         (q: string) => `/api/notifications?${q}`,
@@ -670,7 +662,7 @@ describe('resilience: hostile input', () => {
     }, 120_000);
 
     it('socket commands: any payload gets an ack, ok or one of the contract codes', async () => {
-      const socket = await connectSocket(rig!.platform.gateways[0], { token: bob.token });
+      const socket = await connectSocket(rig().platform.gateways[0], { token: bob.token });
       sockets.push(socket);
       const commands: Record<string, string[]> = {
         'message:send': ['conversationId', 'text', 'clientMsgId'],
@@ -691,7 +683,7 @@ describe('resilience: hostile input', () => {
         { numRuns: FUZZ_RUNS * 4 },
       );
       expect(socket.connected).toBe(true);
-      await waitFor(() => crashed(rig!.platform).length === 0);
+      await waitFor(() => crashed(rig().platform).length === 0);
     }, 120_000);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { connectRecording, openConversation, sleep, type TestSocket, waitFor } from '@plaza/testing';
-import { crashed, isErrorShape, members, type Rig, scale, startRig } from './rig';
-import { feedIds, history, loop, TrafficClient } from './traffic';
+import { sleep, waitFor } from '@plaza/testing';
+import { aliceAndBobScene, crashed, isErrorShape, scale, useRig } from './rig';
+import { feedIds, history, loop } from './traffic';
 
 const OUTAGE_MS = scale(5000, 10_000);
 const BEFORE_MS = scale(1500, 5000);
@@ -11,28 +11,11 @@ const SCHEMAS = ['auth', 'profiles', 'feed', 'messaging'];
 
 /** PostgreSQL made unavailable (connections cut, new ones refused) by a proxy in front of it. */
 describe('resilience: PostgreSQL unavailable', () => {
-  let rig: Rig | undefined;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    rig = await startRig({ pgProxy: true });
-  }, 90_000);
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await rig?.stop();
-  }, 60_000);
+  const { rig, sockets } = useRig({ pgProxy: true });
 
   it(`refuses writes fast with 503 for ${OUTAGE_MS / 1000} s, pushes nothing unstored, loses no outbox event, then works again`, async () => {
-    const { platform, pg } = rig!;
-    const [api, api2] = rig!.api;
-    const [alice, bob] = await members(api, 2);
-    expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);
-    const conversationId = await openConversation(api, alice, [bob.id]);
-    const bobLive = await connectRecording(platform.gateways[1], { token: bob.token });
-    sockets.push(bobLive.socket);
-
-    const sender = new TrafficClient(api, alice);
-    const poster = new TrafficClient(api2, { ...alice });
+    const { platform, pg } = rig();
+    const { api, api2, alice, bob, conversationId, bobLive, sender, poster } = await aliceAndBobScene(rig(), sockets);
     const traffic = [
       loop(2, (lane, i) => sender.sendMessage(conversationId, `m ${lane}/${i}`)),
       loop(2, (lane, i) => poster.createPost(`p ${lane}/${i}`)),
@@ -125,7 +108,7 @@ describe('resilience: PostgreSQL unavailable', () => {
     // No outbox event lost: every outbox drained, and every accepted post reached the follower's
     // timeline through the fan-out consumer (and, pushed live, the follower's socket).
     await waitFor(
-      async () => (await Promise.all(SCHEMAS.map((s) => rig!.count(`"${s}".outbox_events`)))).every((n) => n === 0),
+      async () => (await Promise.all(SCHEMAS.map((s) => rig().count(`"${s}".outbox_events`)))).every((n) => n === 0),
       {
         timeoutMs: 10_000,
         message: 'every outbox drained',

@@ -1,5 +1,5 @@
 import { connectRecording, sleep, type TestSocket, waitFor } from '@plaza/testing';
-import { crashed, members, type Rig, rssOf, scale, startRig } from './rig';
+import { crashed, members, rssOf, scale, useRig } from './rig';
 
 const USERS = scale(60, 200);
 const SOCKETS_PER_USER = scale(5, 10);
@@ -14,20 +14,13 @@ interface Client {
 
 /** Every client drops at once and comes back at once (a network blip, a load balancer restart). */
 describe(`resilience: a reconnect storm of ${CLIENTS} clients`, () => {
-  let rig: Rig | undefined;
   let clients: Client[] = [];
-
-  beforeAll(async () => {
-    rig = await startRig();
-  }, 90_000);
-  afterAll(async () => {
-    for (const c of clients) c.socket.close();
-    await rig?.stop();
-  }, 60_000);
+  const { rig, onStop } = useRig();
+  onStop(() => clients.forEach((c) => c.socket.close()));
 
   it('brings every client back within 30 s with what it missed; processes stay up and memory settles', async () => {
-    const { platform } = rig!;
-    const [api] = rig!.api;
+    const { platform } = rig();
+    const [api] = rig().api;
     const [author, ...users] = await members(api, USERS + 1);
     for (let i = 0; i < users.length; i += 20) {
       await Promise.all(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { connectRecording, loginUser, openConversation, sleep, type TestSocket, waitFor } from '@plaza/testing';
-import { crashed, isErrorShape, members, type Rig, scale, startRig } from './rig';
-import { history, loop, TrafficClient } from './traffic';
+import { connectRecording, loginUser, sleep, waitFor } from '@plaza/testing';
+import { aliceAndBobScene, crashed, isErrorShape, scale, useRig } from './rig';
+import { history, loop } from './traffic';
 
 const OUTAGE_MS = scale(3000, 10_000);
 const BEFORE_MS = scale(2000, 10_000);
@@ -9,30 +9,11 @@ const AFTER_MS = scale(3000, 10_000);
 
 /** Redis (sessions, streams, event logs, adapter) SIGKILLed and restarted empty under traffic. */
 describe('resilience: Redis restarted under message and post traffic', () => {
-  let rig: Rig | undefined;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    rig = await startRig();
-  }, 90_000);
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await rig?.stop();
-  }, 60_000);
+  const { rig, sockets } = useRig();
 
   it('loses no accepted message or post, answers 401/503 cleanly meanwhile, reports and recovers readiness', async () => {
-    const { platform, redis } = rig!;
-    const [api, api2] = rig!.api;
-    const [alice, bob] = await members(api, 2);
-    expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);
-    const conversationId = await openConversation(api, alice, [bob.id]);
-
-    // Bob listens on the other gateway, as a client that keeps its last eventId.
-    const bobLive = await connectRecording(platform.gateways[1], { token: bob.token });
-    sockets.push(bobLive.socket);
-
-    const sender = new TrafficClient(api, alice);
-    const poster = new TrafficClient(api2, { ...alice });
+    const { platform, redis } = rig();
+    const { api, alice, bob, conversationId, bobLive, sender, poster } = await aliceAndBobScene(rig(), sockets);
     const ready = async (url: string) => {
       const res = await fetch(`${url}/health/ready`);
       return { status: res.status, body: (await res.json()) as { failing?: string[] } };

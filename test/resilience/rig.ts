@@ -9,11 +9,14 @@ import {
   type PlatformOptions,
   type RedisServer,
   registerMember,
+  connectRecording,
+  openConversation,
   startPlatform,
   type Member,
+  type TestSocket,
 } from '@plaza/testing';
 import { Client } from 'pg';
-import { stopAllLoops } from './traffic';
+import { stopAllLoops, TrafficClient } from './traffic';
 
 /** CI runs scaled-down counts and durations; `RESILIENCE_FULL=1` (npm run test:resilience) runs the full ones. */
 export const FULL = process.env.RESILIENCE_FULL === '1';
@@ -149,6 +152,57 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * A rig for the whole suite: started before its tests, stopped after them, once the sockets in
+ * `sockets` are closed and the `onStop` callbacks have run. `rig()` is the running rig.
+ */
+export function useRig(options: RigOptions = {}, setup?: (rig: Rig) => Promise<void>) {
+  let rig: Rig | undefined;
+  const sockets: TestSocket[] = [];
+  const cleanups: (() => unknown)[] = [];
+  beforeAll(async () => {
+    rig = await startRig(options);
+    await setup?.(rig);
+  }, 90_000);
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    for (const cleanup of cleanups) await cleanup();
+    await rig?.stop();
+  }, 60_000);
+  return {
+    rig: (): Rig => {
+      if (!rig) throw new Error('the rig did not start');
+      return rig;
+    },
+    sockets,
+    onStop: (cleanup: () => unknown) => void cleanups.push(cleanup),
+  };
+}
+
+/**
+ * The scene of the outage suites: Bob follows Alice and listens on the second gateway (a client
+ * that keeps its last eventId); `sender` sends Alice's messages to him through the first gateway,
+ * `poster` posts as Alice through the second.
+ */
+export async function aliceAndBobScene(rig: Rig, sockets: TestSocket[]) {
+  const [api, api2] = rig.api;
+  const [alice, bob] = await members(api, 2);
+  expect((await api.put(`/api/follows/${alice.id}`, undefined, { token: bob.token })).status).toBe(204);
+  const conversationId = await openConversation(api, alice, [bob.id]);
+  const bobLive = await connectRecording(rig.platform.gateways[1], { token: bob.token });
+  sockets.push(bobLive.socket);
+  return {
+    api,
+    api2,
+    alice,
+    bob,
+    conversationId,
+    bobLive,
+    sender: new TrafficClient(api, alice),
+    poster: new TrafficClient(api2, { ...alice }),
+  };
 }
 
 /** Registers n members (profiles created) in parallel batches. */

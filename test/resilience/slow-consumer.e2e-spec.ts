@@ -1,17 +1,9 @@
 import type { Socket as NetSocket } from 'node:net';
 import { RealtimePublisher } from '@plaza/realtime';
 import { createRedisClient, type Redis } from '@plaza/redis';
-import {
-  connectSocket,
-  fetchInternal,
-  nextEvent,
-  openConversation,
-  sleep,
-  type TestSocket,
-  waitFor,
-} from '@plaza/testing';
+import { connectSocket, fetchInternal, nextEvent, openConversation, sleep, waitFor } from '@plaza/testing';
 import WebSocket from 'ws';
-import { crashed, members, type Rig, rssOf, scale, startRig } from './rig';
+import { crashed, members, rssOf, scale, useRig } from './rig';
 
 const EVENTS = scale(5000, 15_000);
 const PAYLOAD_BYTES = 16 * 1024;
@@ -42,25 +34,19 @@ async function stalledClient(gatewayUrl: string, token: string): Promise<{ ws: W
 }
 
 describe('resilience: a slow consumer', () => {
-  let rig: Rig | undefined;
   let redis: Redis | undefined;
-  const sockets: TestSocket[] = [];
   const raw: WebSocket[] = [];
-
-  beforeAll(async () => {
-    rig = await startRig({ gateways: 1 });
-    redis = createRedisClient(rig.redis.url, 'resilience-test');
-  }, 90_000);
-  afterAll(async () => {
-    for (const s of sockets) s.close();
+  const { rig, sockets, onStop } = useRig({ gateways: 1 }, async (started) => {
+    redis = createRedisClient(started.redis.url, 'resilience-test');
+  });
+  onStop(async () => {
     for (const w of raw) w.terminate();
     await redis?.quit();
-    await rig?.stop();
-  }, 60_000);
+  });
 
   it('keeps gateway memory bounded and other clients served while a client stops reading', async () => {
-    const { platform } = rig!;
-    const [api] = rig!.api;
+    const { platform } = rig();
+    const [api] = rig().api;
     const gateway = platform.processes.find((p) => p.name === 'gateway-1')!;
     const [slow, alice, bob] = await members(api, 3);
     const conversationId = await openConversation(api, alice, [bob.id]);
@@ -72,7 +58,7 @@ describe('resilience: a slow consumer', () => {
     const rssBefore = await rssOf(gateway.child.pid);
 
     // Flood the stalled user through the product path apps use (log + adapter), in batches.
-    const publisher = new RealtimePublisher(redis!, rig!.redis.url);
+    const publisher = new RealtimePublisher(redis!, rig().redis.url);
     const filler = 'x'.repeat(PAYLOAD_BYTES);
     const latencies: number[] = [];
     const flood = async (from: number, to: number) => {
