@@ -87,6 +87,22 @@ describe('gateway sockets across two instances', () => {
     expect(await gotB).toEqual({ postId: 'p1', eventId });
   });
 
+  it('delivers a push sent the moment a socket without lastEventId sees connect', async () => {
+    // socket.io sends CONNECT before the gateway's connection handler runs: the rooms must be
+    // joined before that, or such a push is lost (a client with no lastEventId never replays it).
+    const users = await Promise.all(Array.from({ length: 8 }, () => registerUser(api)));
+    const got = await Promise.all(
+      users.map(async (user, i) => {
+        const socket = await connectSocket(i % 2 ? gwB : gwA, { token: user.accessToken });
+        sockets.push(socket);
+        const seen = nextEvent<{ postId: string }>(socket, 'feed:post-deleted', 5000);
+        await publisher.pushDurable([user.user.id], 'feed:post-deleted', { postId: `at-connect-${i}` });
+        return (await seen).postId;
+      }),
+    );
+    expect(got).toEqual(users.map((_, i) => `at-connect-${i}`));
+  });
+
   it('revoking a session sends session:revoked and disconnects its sockets on both gateways, not the other session', async () => {
     const user = await registerUser(api);
     const second = await loginUser(api, user.email);

@@ -35,6 +35,8 @@ const ONLINE_FIRST_MIN_AUDIENCE = 64;
 /** Users per fan-out script: Redis runs one script at a time, so a chunk stays a few ms. */
 const FAN_OUT_CHUNK = 128;
 
+const EMITTER_UID = 'emitter';
+
 function groupBy<T>(items: readonly T[], key: (item: T) => number): T[][] {
   const groups = new Map<number, T[]>();
   for (const item of items) {
@@ -45,7 +47,6 @@ function groupBy<T>(items: readonly T[], key: (item: T) => number): T[][] {
   }
   return [...groups.values()];
 }
-const EMITTER_UID = 'emitter';
 
 type PublisherScripts = {
   plazaFanOutAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[]>;

@@ -19,7 +19,7 @@ import { decodeJwt } from 'jose';
 import { CommandForwarder } from './command-forwarder.service';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceService } from './presence.service';
-import { ReplayService } from './replay.service';
+import { ReplayService, requestedLastEventId } from './replay.service';
 import { limitSendBuffer } from './send-buffer-limit';
 import { ackError, socketErrorCode, validatePayload } from './socket-ack';
 import { socketClientIp } from './socket-client-ip';
@@ -111,6 +111,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (!(await this.quota.acquire(socket.data.userId, this.presence.instanceId)))
       throw new HandshakeRefused('too_many_connections');
     socket.data.quotaTaken = true;
+    // socket.io sends CONNECT before `handleConnection` runs: a socket that asks for no replay
+    // joins its rooms here, so an event pushed the moment the client sees `connect` reaches it.
+    // (With a lastEventId the replay joins them, holding live packets until the log is read.)
+    if (requestedLastEventId(socket) === undefined) await socket.join(this.roomsOf(socket));
+  }
+
+  private roomsOf(socket: PlazaSocket): string[] {
+    const { userId, sessionId } = socket.data;
+    return [userRoom(userId), ...(sessionId ? [sessionRoom(sessionId)] : [])];
   }
 
   private handshakeKey(socket: PlazaSocket): string {
@@ -144,16 +153,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   async handleConnection(socket: PlazaSocket): Promise<void> {
-    const { userId, sessionId } = socket.data;
+    const { userId } = socket.data;
     this.metrics.sockets.inc();
     limitSendBuffer(socket.conn, () => {
       this.metrics.slowConsumerDrops.inc();
       this.logger.warn(`dropping a socket of user ${userId}: its client stopped reading`);
     });
-    const rooms = [userRoom(userId), ...(sessionId ? [sessionRoom(sessionId)] : [])];
+    const rooms = this.roomsOf(socket);
     try {
       await this.lifetime.watch(socket, socket.data.tokenExpiresAt);
-      await this.replay.joinAndReplay(socket, rooms, (socket.handshake.auth as { lastEventId?: unknown }).lastEventId);
+      await this.replay.joinAndReplay(socket, rooms, requestedLastEventId(socket));
       // Gone during the replay: its disconnect has run already and must not be outlived by a count.
       if (socket.disconnected) return;
       socket.data.presenceCounted = true;

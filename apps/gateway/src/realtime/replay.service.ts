@@ -28,6 +28,12 @@ const BARRIER_PACKET = `2["${BARRIER_EVENT}"`;
 /** Only if pub/sub is broken (the barrier never comes back); live delivery is then at stake anyway. */
 const BARRIER_TIMEOUT_MS = 2000;
 
+/** The handshake's `auth.lastEventId` when the client asks for a replay; undefined when it does not. */
+export function requestedLastEventId(socket: PlazaSocket): unknown {
+  const value = (socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId;
+  return value === undefined || value === null || value === '' ? undefined : value;
+}
+
 /**
  * Replays a reconnecting socket's missed durable events from its log, then hands it over to live
  * delivery with no gap and no duplicate: the socket joins its rooms first, live packets written
@@ -52,7 +58,7 @@ export class ReplayService {
   }
 
   async joinAndReplay(socket: PlazaSocket, rooms: string[], lastEventId: unknown): Promise<void> {
-    if (lastEventId === undefined || lastEventId === null || lastEventId === '') {
+    if (lastEventId === undefined) {
       await socket.join(rooms);
       return;
     }

@@ -472,6 +472,9 @@ export const api = {
       authed(() => rest.POST('/api/connections/requests/{id}/accept', { params: { path: { id } } })),
     decline: (id: string) =>
       authed(() => rest.POST('/api/connections/requests/{id}/decline', { params: { path: { id } } })),
+    /** Online state of connections (anyone else reads offline): for a connection just made. */
+    presence: (userIds: string[]) =>
+      authed(() => rest.GET('/api/presence', { params: { query: { userIds: userIds.join(',') } } })),
     disconnect: (userId: string) =>
       authed(() => rest.DELETE('/api/connections/{userId}', { params: { path: { userId } } })),
     follow: (userId: string) => authed(() => rest.PUT('/api/follows/{userId}', { params: { path: { userId } } })),

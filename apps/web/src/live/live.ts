@@ -175,6 +175,8 @@ export function startLive(client: QueryClient): void {
   s.on('notification', (n: Notification) => {
     track(n);
     void queryClient.invalidateQueries({ queryKey: ['notifications'] });
+    // A new connection: the socket reports only changes, so read where they stand now.
+    if (n.type === 'connection.accepted' && n.actor) void refreshPresence([n.actor.id]);
   });
   s.on('typing', onTyping);
   s.on('presence', (p: { userId: string; online: boolean }) => {
@@ -212,6 +214,15 @@ export function stopLive(): void {
 }
 
 /** Records presence read over REST (the socket only reports changes). */
+/** Reads the presence of users who just became connections (never rejects: the dot just stays). */
+export async function refreshPresence(userIds: string[]): Promise<void> {
+  try {
+    seedPresence((await api.graph.presence(userIds)).items);
+  } catch {
+    // Offline or signed out: the next page load seeds it again.
+  }
+}
+
 export function seedPresence(items: { userId: string; online: boolean }[]): void {
   const presence = { ...state.presence };
   for (const p of items) presence[p.userId] = p.online;

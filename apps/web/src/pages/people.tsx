@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { api, type Profile } from '../api/api';
 import { useMe } from '../app';
-import { seedPresence } from '../live/live';
+import { refreshPresence, seedPresence } from '../live/live';
 import { Avatar, ErrorText, Loading, PageTitle, UserLink } from '../ui';
 import { PostCard } from './feed';
 
@@ -209,7 +209,7 @@ export function Network() {
   const suggestions = useQuery({ queryKey: ['suggestions'], queryFn: api.profiles.suggestions });
   const connections = useQuery({ queryKey: ['connections'], queryFn: api.graph.connections });
   const act = useMutation({
-    mutationFn: ([action, id]: ['accept' | 'decline' | 'connect' | 'follow', string]): Promise<unknown> =>
+    mutationFn: ([action, id]: ['accept' | 'decline' | 'connect' | 'follow', string, string?]): Promise<unknown> =>
       action === 'accept'
         ? api.graph.accept(id)
         : action === 'decline'
@@ -217,7 +217,11 @@ export function Network() {
           : action === 'connect'
             ? api.graph.request(id)
             : api.graph.follow(id),
-    onSuccess: () => queryClient.invalidateQueries(),
+    onSuccess: (_result, [action, , userId]) => {
+      // Now a connection: their presence becomes visible (the socket only reports changes).
+      if (action === 'accept' && userId) void refreshPresence([userId]);
+      return queryClient.invalidateQueries();
+    },
   });
   return (
     <>
@@ -230,7 +234,7 @@ export function Network() {
           {incoming.data?.items.map((r) =>
             r.user ? (
               <PersonRow key={r.id} person={r.user}>
-                <button onClick={() => act.mutate(['accept', r.id])}>Accept</button>
+                <button onClick={() => act.mutate(['accept', r.id, r.user?.id])}>Accept</button>
                 <button className="secondary" onClick={() => act.mutate(['decline', r.id])}>
                   Decline
                 </button>
