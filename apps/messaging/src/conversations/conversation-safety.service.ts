@@ -17,14 +17,13 @@ const KINDS_MAX = 100_000;
 export class ConversationSafety {
   /** A conversation's type and pair never change: remembered per process (bounded). */
   private readonly kinds = new LRUCache<string, Kind>({ max: KINDS_MAX });
+  /** Lookups in flight: concurrent sends to one conversation share one, so they stay in order. */
+  private readonly lookups = new Map<string, Promise<Kind | null>>();
 
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly safety: SafetyGraph,
   ) {}
-
-  /** Lookups in flight: concurrent sends to one conversation share one, so they stay in order. */
-  private readonly lookups = new Map<string, Promise<Kind | null>>();
 
   /**
    * Null when there is no such conversation. Concurrent callers for one conversation wait on the
