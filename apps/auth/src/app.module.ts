@@ -2,8 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
-import { DomainAppModule } from '@plaza/http';
-import { clientIp, type IpRequest, ipBucket, RateLimitModule, RbacModule } from '@plaza/rbac';
+import { clientIp, DomainAppModule, ipBucket, type IpRequest } from '@plaza/http';
+import { IdentityModule } from '@plaza/identity';
+import { RateLimitModule } from '@plaza/rate-limit';
 import { AccountController } from './accounts/account.controller';
 import { AccountService } from './accounts/account.service';
 import { AccountTokenRepository } from './accounts/account-token.repository';
@@ -53,7 +54,7 @@ export class AppModule {
           migrations,
         }),
         EventsModule.forApp({ app: 'auth', relay: background, consume: background }),
-        RbacModule,
+        IdentityModule,
         RateLimitModule.forRoot((c) => [
           { name: 'login', ttl: 60_000, limit: c.LOGIN_RATE_LIMIT, getTracker: (req) => loginTracker(req as Req) },
           {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { oidcUserId } from '@plaza/session';
+import { oidcUserId } from '@plaza/identity';
 import {
   apiClient,
   type ApiClient,

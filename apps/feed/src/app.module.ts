@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
-import { RbacModule } from '@plaza/rbac';
+import { IdentityModule } from '@plaza/identity';
 import { RealtimeModule } from '@plaza/realtime';
 import { FEED_SETTINGS, feedSettings } from './common/feed.config';
 import { GraphEventsHandler } from './graph/graph-events.handler';
@@ -31,7 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DomainAppModule.forRoot('feed', config, { schema: 'feed', entities: [...EVENTS_ENTITIES], migrations }),
-        RbacModule,
+        IdentityModule,
         RealtimeModule,
         EventsModule.forApp({ app: 'feed' }),
       ],

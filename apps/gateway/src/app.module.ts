@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type PlazaConfig } from '@plaza/config';
 import { HealthModule, loggerOptions } from '@plaza/http';
-import { RbacModule } from '@plaza/rbac';
+import { IdentityModule } from '@plaza/identity';
 import { RedisModule } from '@plaza/redis';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiDocsService } from './docs/api-docs.service';
@@ -20,7 +20,7 @@ export class AppModule {
         // Socket commands of one tick share a write (auto-pipelining): the hot path is Redis-bound.
         RedisModule.forRoot(config.REDIS_URL, 'gateway', { enableAutoPipelining: true }),
         HealthModule,
-        RbacModule,
+        IdentityModule,
         RealtimeModule,
         GraphqlModule,
       ],

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
-import { RbacModule } from '@plaza/rbac';
+import { IdentityModule } from '@plaza/identity';
 import { RealtimeModule } from '@plaza/realtime';
 import { MessageCommandsController } from './commands/message-commands.controller';
 import { MessageCommandsService } from './commands/message-commands.service';
@@ -32,7 +32,7 @@ export class AppModule {
           entities: [...EVENTS_ENTITIES],
           migrations,
         }),
-        RbacModule,
+        IdentityModule,
         EventsModule.forApp({ app: 'messaging' }),
         RealtimeModule,
       ],

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
-import { RbacModule } from '@plaza/rbac';
+import { IdentityModule } from '@plaza/identity';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { BlocksController } from './graph/blocks.controller';
@@ -40,7 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DomainAppModule.forRoot('profiles', config, { schema: 'profiles', entities, migrations }),
-        RbacModule,
+        IdentityModule,
         EventsModule.forApp({ app: 'profiles' }),
       ],
       controllers: [

@@ -2,8 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/http';
+import { IdentityModule } from '@plaza/identity';
 import { SafetyGraph } from '@plaza/realtime';
-import { RbacModule } from '@plaza/rbac';
 import { REDIS, type Redis } from '@plaza/redis';
 import { PUSH_SETTINGS, pushSettings } from './common/push.settings';
 import { SessionLiveness } from './common/session-liveness';
@@ -35,7 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DomainAppModule.forRoot('push', config, { schema: 'push', entities: [...EVENTS_ENTITIES], migrations }),
-        RbacModule,
+        IdentityModule,
         // Push publishes nothing: no outbox relay to run.
         EventsModule.forApp({ app: 'push', relay: false }),
       ],

@@ -1,4 +1,4 @@
-import type { Principal } from '@plaza/session';
+import type { Principal } from '@plaza/identity';
 import DataLoader from 'dataloader';
 
 /**

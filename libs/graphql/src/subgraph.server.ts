@@ -1,13 +1,13 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ACCESS_VERIFIER } from '@plaza/rbac';
 import {
+  ACCESS_VERIFIER,
   type AccessVerifier,
   bearerToken,
   type Principal,
   UnauthenticatedError,
   VerifierUnavailableError,
-} from '@plaza/session';
+} from '@plaza/identity';
 import { type DocumentNode, type GraphQLSchema, parse, print } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { graphqlError, toGraphQLError } from './graphql-error.mapper';

@@ -1,3 +1,9 @@
+/**
+ * The HTTP platform every app stands on: bootstrap, errors, health, metrics, OpenAPI, pagination,
+ * internal trust, and the client IP. The client IP lives here, not in rate-limit or identity,
+ * because it reads the header that internal trust sets and strips; both of those libs use it, and
+ * this lib depends on neither.
+ */
 export { AllExceptionsFilter, isUnavailableError, toErrorBody } from './all-exceptions.filter';
 export { BODY_LIMIT_BYTES, bootstrap, type BootstrapOptions, createHttpApp, validationPipe } from './bootstrap';
 export {
@@ -32,3 +38,5 @@ export {
   INTERNAL_TOKEN_HEADER,
   registerInternalTrust,
 } from './internal-trust';
+export { clientIp, type IpRequest, ipBucket } from './client-ip.util';
+export { Client, type ClientContext, ClientIp } from './client.decorator';

@@ -10,8 +10,8 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Authenticated, Client, type ClientContext, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
+import { Client, type ClientContext } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { AccountService } from './account.service';
 import { ChangePasswordDto, ForgotPasswordDto, ResetPasswordDto, VerifyEmailDto } from './dto/account.dto';
 

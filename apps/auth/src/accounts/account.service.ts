@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { DomainError, ipBucket } from '@plaza/http';
+import { type Principal, SessionStore } from '@plaza/identity';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { OutboxService } from '@plaza/events';
-import { type Principal, SessionStore } from '@plaza/session';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PasswordPolicyService } from '../credentials/password-policy.service';
 import { PasswordService } from '../credentials/password.service';
-import { ipBucket } from '@plaza/rbac';
 import { AttemptLimiter } from '../common/attempt-limiter.service';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import type { Role } from '@plaza/rbac';
+import type { Role } from '@plaza/identity';
 import { AdminService } from '../admin/admin.service';
 import type { UserEntity } from '../users/user.entity';
 

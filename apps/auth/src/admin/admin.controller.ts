@@ -7,9 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Client, type ClientContext, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
-import { PageQueryDto } from '@plaza/http';
+import { Client, type ClientContext, PageQueryDto } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { AuditService } from '../audit/audit.service';
 import { AdminService } from './admin.service';
 import { AdminUserDto, AdminUserListDto } from './dto/admin-user.dto';

@@ -1,6 +1,5 @@
 import { OutboxService } from '@plaza/events';
-import type { Principal } from '@plaza/session';
-import { SessionStore } from '@plaza/session';
+import { type Principal, SessionStore } from '@plaza/identity';
 import { newTestService } from '@plaza/testing';
 import { AuditService } from '../audit/audit.service';
 import type { UserEntity } from '../users/user.entity';

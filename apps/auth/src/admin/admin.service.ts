@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
-import { normalizeRoles, permissionsFor, type Role } from '@plaza/rbac';
-import { type Principal, SessionStore, SocketRevoker, suspendedKey } from '@plaza/session';
+import { CURSOR_UUID, decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/http';
+import {
+  normalizeRoles,
+  permissionsFor,
+  type Principal,
+  type Role,
+  SessionStore,
+  SocketRevoker,
+  suspendedKey,
+} from '@plaza/identity';
 import { DataSource } from 'typeorm';
-import { CURSOR_UUID, decodeCursor, encodeCursor, DomainError, pageOf } from '@plaza/http';
 import { AuditService } from '../audit/audit.service';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';

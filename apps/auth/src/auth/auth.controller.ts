@@ -24,8 +24,9 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Authenticated, Client, type ClientContext, CurrentUser, RateLimit } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
+import { Client, type ClientContext } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
+import { RateLimit } from '@plaza/rate-limit';
 import { AuthService } from './auth.service';
 import { AuthResultDto, MeDto } from './dto/auth-result.dto';
 import { LoginDto } from './dto/login.dto';

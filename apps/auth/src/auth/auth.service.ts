@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { type ClientContext, DomainError, ipBucket } from '@plaza/http';
+import {
+  AccessTokenService,
+  normalizeRoles,
+  permissionsFor,
+  type Principal,
+  type SessionRecord,
+  SessionStore,
+} from '@plaza/identity';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { OutboxService } from '@plaza/events';
-import { type ClientContext, ipBucket, normalizeRoles, permissionsFor } from '@plaza/rbac';
-import { AccessTokenService, type Principal, type SessionRecord, SessionStore } from '@plaza/session';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';

@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { Principal } from '@plaza/session';
+import type { Principal } from '@plaza/identity';
 import { from, type Observable, switchMap } from 'rxjs';
 import { OidcProvisioningService } from './oidc-provisioning.service';
 

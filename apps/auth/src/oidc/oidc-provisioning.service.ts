@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
-import { normalizeRoles } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
+import { normalizeRoles, type Principal } from '@plaza/identity';
 import { DataSource } from 'typeorm';
 import { UserRepository } from '../users/user.repository';
 import { UserDirectorySync } from '../users/user-directory.sync';

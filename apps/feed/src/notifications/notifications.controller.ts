@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
 import { PageQueryDto } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { MarkReadDto, NotificationPageDto } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
 

@@ -21,9 +21,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, ClientIp, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
-import { PageQueryDto } from '@plaza/http';
+import { ClientIp, PageQueryDto } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { CommentDto, CommentPageDto, CreateCommentDto } from './dto/comment.dto';
 import { CreatePostDto } from './dto/create-post.dto';
 import { PostDto } from './dto/post.dto';

@@ -1,7 +1,7 @@
 import type { PlazaConfig } from '@plaza/config';
 import { errorBody } from '@plaza/http';
+import { type AccessTokenService, bearerToken } from '@plaza/identity';
 import type { Redis } from '@plaza/redis';
-import { type AccessTokenService, bearerToken } from '@plaza/session';
 import type { FastifyInstance } from 'fastify';
 
 const WINDOW_SECONDS = 60;

@@ -10,11 +10,16 @@ import {
 } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { DomainError } from '@plaza/http';
+import { DomainError, ipBucket } from '@plaza/http';
+import {
+  ACCESS_VERIFIER,
+  AccessTokenService,
+  type AccessVerifier,
+  sessionRoom,
+  UnauthenticatedError,
+} from '@plaza/identity';
 import { type Ack, type MessagePayload, SOCKET_COMMAND_SCHEMAS, userRoom } from '@plaza/realtime';
-import { ACCESS_VERIFIER, ipBucket } from '@plaza/rbac';
 import { REDIS, type Redis } from '@plaza/redis';
-import { AccessTokenService, type AccessVerifier, sessionRoom, UnauthenticatedError } from '@plaza/session';
 import { decodeJwt } from 'jose';
 import { CommandForwarder } from './command-forwarder.service';
 import { GatewayMetrics } from './gateway-metrics.service';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { REDIS, type Redis } from '@plaza/redis';
-import { SessionStore, SocketRevoker, userSessionsKey } from '@plaza/session';
+import { SessionStore, SocketRevoker, userSessionsKey } from '@plaza/identity';
 import type { Socket } from 'socket.io';
 import type { PlazaSocket } from './socket-data';
 

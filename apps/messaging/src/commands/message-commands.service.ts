@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { inputProblem, toErrorBody } from '@plaza/http';
+import type { Principal } from '@plaza/identity';
 import type { CommandOutcome } from '@plaza/realtime';
-import type { Principal } from '@plaza/session';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { MessagesService } from '../messages/messages.service';

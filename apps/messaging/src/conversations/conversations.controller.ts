@@ -20,10 +20,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
-import type { FastifyReply } from 'fastify';
 import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
+import type { FastifyReply } from 'fastify';
 import { ConversationsService } from './conversations.service';
 import { AddMembersDto } from './dto/add-members.dto';
 import { ConversationDto, ConversationPageDto } from './dto/conversation.dto';

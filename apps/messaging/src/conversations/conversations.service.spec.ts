@@ -1,5 +1,5 @@
 import { SafetyGraph } from '@plaza/realtime';
-import type { Principal } from '@plaza/session';
+import type { Principal } from '@plaza/identity';
 import { newTestService } from '@plaza/testing';
 import { MessageDeliveryService } from '../delivery/message-delivery.service';
 import { ConversationsRepository } from './conversations.repository';

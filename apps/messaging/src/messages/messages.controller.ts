@@ -8,9 +8,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
 import { ApiCreatedOrOk, createdOrOk } from '@plaza/http';
-import type { Principal } from '@plaza/session';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import type { FastifyReply } from 'fastify';
 import { MarkReadDto } from './dto/mark-read.dto';
 import { ListMessagesQueryDto } from './dto/list-messages-query.dto';

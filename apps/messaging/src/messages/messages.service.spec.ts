@@ -1,4 +1,4 @@
-import type { Principal } from '@plaza/session';
+import type { Principal } from '@plaza/identity';
 import { newTestService } from '@plaza/testing';
 import { blockedInDirect } from '../conversations/conversation.errors';
 import { ConversationSafety } from '../conversations/conversation-safety.service';

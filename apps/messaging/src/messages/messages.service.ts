@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@plaza/session';
-import { randomUUID } from 'node:crypto';
 import { decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/http';
+import type { Principal } from '@plaza/identity';
+import { randomUUID } from 'node:crypto';
 import { conversationNotFound } from '../conversations/conversation.errors';
 import { ConversationSafety } from '../conversations/conversation-safety.service';
 import { ConversationsRepository } from '../conversations/conversations.repository';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@plaza/http';
+import type { Principal } from '@plaza/identity';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
-import type { Principal } from '@plaza/session';
 import { DataSource } from 'typeorm';
 import { ProfilesService } from '../profiles/profiles.service';
 import { BlocksRepository } from './blocks.repository';

@@ -21,10 +21,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
-import type { FastifyReply } from 'fastify';
 import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/http';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
+import type { FastifyReply } from 'fastify';
 import { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
 import { ConnectionsService } from './connections.service';

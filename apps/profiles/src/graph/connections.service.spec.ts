@@ -1,5 +1,5 @@
 import { OutboxService } from '@plaza/events';
-import type { Principal } from '@plaza/session';
+import type { Principal } from '@plaza/identity';
 import { newTestService } from '@plaza/testing';
 import { ProfilesService } from '../profiles/profiles.service';
 import { BlocksRepository } from './blocks.repository';

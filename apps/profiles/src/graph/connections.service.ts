@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
-import type { Principal } from '@plaza/session';
+import { CURSOR_TIME, CURSOR_UUID, decodeCursor, DomainError, encodeCursor, pageOf, PageQueryDto } from '@plaza/http';
+import type { Principal } from '@plaza/identity';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, encodeCursor, pageOf, PageQueryDto, DomainError } from '@plaza/http';
 import type { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { ProfilesService } from '../profiles/profiles.service';

@@ -7,8 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
 import { FollowsService } from './follows.service';
 

@@ -1,8 +1,7 @@
 import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto } from '@plaza/http';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { EnsureProfileInterceptor } from '../profiles/ensure-profile.interceptor';
 import { SuggestionsService } from './suggestions.service';

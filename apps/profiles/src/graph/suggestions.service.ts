@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@plaza/session';
 import { CURSOR_UUID, decodeCursor, encodeCursor, pageOf, PageQueryDto } from '@plaza/http';
+import type { Principal } from '@plaza/identity';
 import type { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { ProfilesService } from '../profiles/profiles.service';
 import { ConnectionsRepository } from './connections.repository';

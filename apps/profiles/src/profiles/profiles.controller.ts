@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
-import type { Principal } from '@plaza/session';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { ProfileDto, ProfilePageDto } from './dto/profile.dto';
 import { SearchProfilesQueryDto } from './dto/search-profiles-query.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS, type Redis } from '@plaza/redis';
-import { sessionKey } from '@plaza/session';
+import { sessionKey } from '@plaza/identity';
 
 /**
  * Which sessions are still signed in. Subscriptions made with a session end with it: rather than

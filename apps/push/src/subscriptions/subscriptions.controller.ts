@@ -20,9 +20,8 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser } from '@plaza/rbac';
 import { ApiCreatedOrOk, createdOrOk } from '@plaza/http';
-import type { Principal } from '@plaza/session';
+import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import type { FastifyReply } from 'fastify';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import { PushSettingsDto, SubscriptionDto, SubscriptionListDto, VapidKeyDto } from './dto/subscription.dto';

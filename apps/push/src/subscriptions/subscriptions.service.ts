@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@plaza/http';
-import type { Principal } from '@plaza/session';
+import type { Principal } from '@plaza/identity';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
 import { SessionLiveness } from '../common/session-liveness';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto';

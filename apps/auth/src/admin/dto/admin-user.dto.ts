@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES } from '@plaza/rbac';
+import { ROLES } from '@plaza/identity';
 
 export class AdminUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
-import { ROLES, type Role } from '@plaza/rbac';
+import { type Role, ROLES } from '@plaza/identity';
 
 export class UpdateRolesDto {
   @ApiProperty({

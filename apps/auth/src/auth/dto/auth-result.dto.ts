@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PERMISSIONS, ROLES } from '@plaza/rbac';
+import { PERMISSIONS, ROLES } from '@plaza/identity';
 
 export class AuthUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -1,4 +1,4 @@
-import { CLIENT_IP_HEADER } from './client-ip.util';
+import { CLIENT_IP_HEADER } from './internal-trust';
 import { clientContext } from './client.decorator';
 
 describe('clientContext (what @Client() records on sessions and audit entries)', () => {

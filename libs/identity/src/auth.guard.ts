@@ -8,13 +8,8 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  type AccessVerifier,
-  bearerToken,
-  type Principal,
-  UnauthenticatedError,
-  VerifierUnavailableError,
-} from '@plaza/session';
+import { type AccessVerifier, bearerToken } from './access.verifier';
+import { type Principal, UnauthenticatedError, VerifierUnavailableError } from './session.types';
 import { PERMISSIONS_KEY } from './require-permissions.decorator';
 
 export const ACCESS_VERIFIER = Symbol('ACCESS_VERIFIER');

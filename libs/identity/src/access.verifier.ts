@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Redis } from '@plaza/redis';
 import { AccessTokenService, PLAZA_ISSUER } from './access-token.service';
 import type { OidcVerifier } from './oidc.verifier';
+import { normalizeRoles, permissionsFor } from './roles.constants';
 import { SessionStore } from './session.store';
 import { type Principal, UnauthenticatedError } from './session.types';
 
@@ -13,10 +14,6 @@ export interface AccessVerifierOptions {
   sessions: SessionStore;
   redis: Redis;
   oidc?: OidcVerifier;
-  /** Role → permission map (owned by `@plaza/rbac`); used for OIDC principals. */
-  permissionsFor: (roles: readonly string[]) => string[];
-  /** Keeps only the role names Plaza knows, always including the base role. */
-  normalizeRoles: (roles: readonly string[]) => string[];
 }
 
 /**
@@ -59,13 +56,13 @@ export class AccessVerifier {
     const identity = await this.options.oidc!.verify(token);
     if (await this.options.redis.exists(suspendedKey(identity.userId)))
       throw new UnauthenticatedError('account suspended');
-    const roles = this.options.normalizeRoles(identity.claimedRoles);
+    const roles = normalizeRoles(identity.claimedRoles);
     return {
       kind: 'oidc',
       userId: identity.userId,
       sessionId: null,
       roles,
-      permissions: this.options.permissionsFor(roles),
+      permissions: permissionsFor(roles),
       oidc: { issuer: identity.issuer, subject: identity.subject, email: identity.email },
     };
   }

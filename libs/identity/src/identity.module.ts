@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { REDIS, type Redis } from '@plaza/redis';
-import { AccessTokenService, SessionStore, SocketRevoker } from '@plaza/session';
+import { AccessTokenService } from './access-token.service';
+import { SessionStore } from './session.store';
+import { SocketRevoker } from './socket.revoker';
 import { type AuthRuntime, createAuthRuntime } from './access-verifier.factory';
 import { ACCESS_VERIFIER, AuthGuard } from './auth.guard';
 
@@ -28,4 +30,4 @@ const AUTH_RUNTIME = Symbol('AUTH_RUNTIME');
   ],
   exports: [ACCESS_VERIFIER, SessionStore, AccessTokenService, SocketRevoker, AuthGuard],
 })
-export class RbacModule {}
+export class IdentityModule {}

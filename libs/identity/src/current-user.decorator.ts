@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Principal } from '@plaza/session';
+import type { Principal } from './session.types';
 
 /** The Principal AuthGuard established for this request. Only on guarded routes. */
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

@@ -1,7 +1,5 @@
 import { isIP } from 'node:net';
-import { CLIENT_IP_HEADER } from '@plaza/http';
-
-export { CLIENT_IP_HEADER };
+import { CLIENT_IP_HEADER } from './internal-trust';
 
 /** The parts of a Fastify request `clientIp` reads. */
 export interface IpRequest {

@@ -1,7 +1,10 @@
 import type { PlazaConfig } from '@plaza/config';
 import type { Redis } from '@plaza/redis';
-import { AccessTokenService, AccessVerifier, OidcVerifier, SessionStore, SocketRevoker } from '@plaza/session';
-import { normalizeRoles, permissionsFor } from './roles.constants';
+import { AccessTokenService } from './access-token.service';
+import { AccessVerifier } from './access.verifier';
+import { OidcVerifier } from './oidc.verifier';
+import { SessionStore } from './session.store';
+import { SocketRevoker } from './socket.revoker';
 
 export interface AuthRuntime {
   tokens: AccessTokenService;
@@ -30,6 +33,6 @@ export function createAuthRuntime(config: PlazaConfig, redis: Redis): AuthRuntim
           rolesClaim: config.OIDC_ROLES_CLAIM,
         })
       : undefined;
-  const verifier = new AccessVerifier({ tokens, sessions, redis, oidc, permissionsFor, normalizeRoles });
+  const verifier = new AccessVerifier({ tokens, sessions, redis, oidc });
   return { tokens, sessions, revoker, oidc, verifier };
 }
