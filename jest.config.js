@@ -4,7 +4,7 @@ const libs = [
   'database',
   'redis',
   'testing',
-  'http',
+  'platform',
   'identity',
   'rate-limit',
   'events',

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
-import { clientIp, DomainAppModule, ipBucket, type IpRequest } from '@plaza/http';
+import { clientIp, DomainAppModule, ipBucket, type IpRequest } from '@plaza/platform';
 import { IdentityModule } from '@plaza/identity';
 import { RateLimitModule } from '@plaza/rate-limit';
 import { AccountController } from './accounts/account.controller';

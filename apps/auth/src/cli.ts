@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@plaza/config';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { isRole, ROLES } from '@plaza/identity';
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';

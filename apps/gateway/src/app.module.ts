@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type PlazaConfig } from '@plaza/config';
-import { HealthModule, loggerOptions } from '@plaza/http';
+import { HealthModule, loggerOptions } from '@plaza/platform';
 import { IdentityModule } from '@plaza/identity';
 import { RedisModule } from '@plaza/redis';
 import { LoggerModule } from 'nestjs-pino';

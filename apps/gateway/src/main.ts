@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { loadConfigOrExit } from '@plaza/config';
 import { REDIS, type Redis } from '@plaza/redis';
-import { bootstrap, buildOpenApiDocument } from '@plaza/http';
+import { bootstrap, buildOpenApiDocument } from '@plaza/platform';
 import { AccessTokenService } from '@plaza/identity';
 import { SwaggerModule } from '@nestjs/swagger';
 import { ASYNCAPI_DOCUMENT } from '@plaza/realtime';

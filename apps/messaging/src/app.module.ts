@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
-import { DomainAppModule } from '@plaza/http';
+import { DomainAppModule } from '@plaza/platform';
 import { IdentityModule } from '@plaza/identity';
 import { RealtimeModule } from '@plaza/realtime';
 import { MessageCommandsController } from './commands/message-commands.controller';

@@ -1,7 +1,7 @@
 import '@plaza/tracing'; // first: it can instrument http, undici, pg and ioredis only before they load
 import { loadConfigOrExit } from '@plaza/config';
 import { mountSubgraph, publishSubgraph, subgraphUrl } from '@plaza/graphql';
-import { bootstrap } from '@plaza/http';
+import { bootstrap } from '@plaza/platform';
 import { AppModule } from './app.module';
 import { MessagingResolver } from './graphql/messaging.resolver';
 import { MESSAGING_SDL } from './graphql/messaging.schema';

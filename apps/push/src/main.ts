@@ -1,6 +1,6 @@
 import '@plaza/tracing'; // first: it can instrument http, undici, pg and ioredis only before they load
 import { loadConfigOrExit } from '@plaza/config';
-import { bootstrap } from '@plaza/http';
+import { bootstrap } from '@plaza/platform';
 import { AppModule } from './app.module';
 
 const config = loadConfigOrExit();

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { HealthRegistry } from '@plaza/http';
+import { HealthRegistry } from '@plaza/platform';
 import { closeRedis, type Redis } from '@plaza/redis';
 import { EventConsumer } from './event-consumer.service';
 import { EventsMetrics } from './events.metrics';

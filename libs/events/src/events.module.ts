@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { MetricsRegistry } from '@plaza/http';
+import { MetricsRegistry } from '@plaza/platform';
 import { createRedisClient, type Redis } from '@plaza/redis';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';

@@ -13,7 +13,7 @@ import {
   OnDomainEvent,
   OutboxService,
 } from '@plaza/events';
-import { HealthRegistry } from '@plaza/http';
+import { HealthRegistry } from '@plaza/platform';
 import { createTestDatabase, dropTestDatabase, waitFor } from '@plaza/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 

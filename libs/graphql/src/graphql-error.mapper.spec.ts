@@ -1,4 +1,4 @@
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { isNotFound, toGraphQLError } from './graphql-error.mapper';
 
 /** The one GraphQL mapping of DomainError (contract: GraphQL v2 error codes). */

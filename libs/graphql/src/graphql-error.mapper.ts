@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, type DomainErrorCode, toErrorBody } from '@plaza/http';
+import { DomainError, type DomainErrorCode, toErrorBody } from '@plaza/platform';
 import { GraphQLError } from 'graphql';
 
 /** The contract's `extensions.code` for each HTTP status the services answer with. */

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { validationPipe } from '@plaza/http';
+import { validationPipe } from '@plaza/platform';
 import { graphqlError } from './graphql-error.mapper';
 
 const pipe = validationPipe();

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { clientIp, type IpRequest } from '@plaza/http';
+import { clientIp, type IpRequest } from '@plaza/platform';
 
 /**
  * The throttler guard with Plaza's client IP (the gateway's header, never X-Forwarded-For) and

@@ -60,7 +60,7 @@ export function apiClient(baseUrl: string, defaultHeaders: Record<string, string
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-/** Header that proves a caller is the gateway (the value of `INTERNAL_TOKEN_HEADER` in `@plaza/http`). */
+/** Header that proves a caller is the gateway (the value of `INTERNAL_TOKEN_HEADER` in `@plaza/platform`). */
 const INTERNAL_TOKEN_HEADER = 'x-plaza-internal-token';
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ipBucket } from '@plaza/http';
+import { DomainError, ipBucket } from '@plaza/platform';
 import { type Principal, SessionStore } from '@plaza/identity';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { OutboxService } from '@plaza/events';

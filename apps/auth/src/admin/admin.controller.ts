@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Client, type ClientContext, PageQueryDto } from '@plaza/http';
+import { Client, type ClientContext, PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { AuditService } from '../audit/audit.service';
 import { AdminService } from './admin.service';

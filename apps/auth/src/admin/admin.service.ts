@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { REDIS, type Redis } from '@plaza/redis';
-import { CURSOR_UUID, decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/http';
+import { CURSOR_UUID, decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/platform';
 import {
   normalizeRoles,
   permissionsFor,

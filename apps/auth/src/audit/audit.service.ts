@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, pageOf } from '@plaza/http';
+import { decodeCursor, encodeCursor, pageOf } from '@plaza/platform';
 import { AuditRepository } from './audit.repository';
 import type { AuditEntryEntity } from './audit-entry.entity';
 

@@ -24,7 +24,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Client, type ClientContext } from '@plaza/http';
+import { Client, type ClientContext } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { RateLimit } from '@plaza/rate-limit';
 import { AuthService } from './auth.service';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type ClientContext, DomainError, ipBucket } from '@plaza/http';
+import { type ClientContext, DomainError, ipBucket } from '@plaza/platform';
 import {
   AccessTokenService,
   normalizeRoles,

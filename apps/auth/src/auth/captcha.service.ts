@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 
 export type CaptchaAction = 'register' | 'login';

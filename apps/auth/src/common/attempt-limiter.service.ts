@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { REDIS, type Redis } from '@plaza/redis';
 
 // Counts one attempt in a fixed window: one round trip, the window starts with the first attempt.

@@ -1,4 +1,4 @@
-import { CURSOR_UUID, decodeCursor, encodeCursor } from '@plaza/http';
+import { CURSOR_UUID, decodeCursor, encodeCursor } from '@plaza/platform';
 
 /** A position in a (createdAt, id) keyset: epoch milliseconds and the row's uuid. */
 export interface Position {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PageQueryDto } from '@plaza/http';
+import { PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { MarkReadDto, NotificationPageDto } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';

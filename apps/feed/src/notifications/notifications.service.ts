@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
 import { type NotificationPayload, RealtimePublisher, SafetyGraph } from '@plaza/realtime';
 import type { EntityManager } from 'typeorm';
-import { pageOf } from '@plaza/http';
+import { pageOf } from '@plaza/platform';
 import { decodePosition, positionCursor } from '../common/position';
 import { GraphRepository } from '../graph/graph.repository';
 import type { NotificationType } from './notification.row';

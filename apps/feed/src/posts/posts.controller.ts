@@ -21,7 +21,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ClientIp, PageQueryDto } from '@plaza/http';
+import { ClientIp, PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { CommentDto, CommentPageDto, CreateCommentDto } from './dto/comment.dto';
 import { CreatePostDto } from './dto/create-post.dto';

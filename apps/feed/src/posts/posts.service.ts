@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@plaza/events';
-import { DomainError, pageOf } from '@plaza/http';
+import { DomainError, pageOf } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import { type PostPayload, SafetyGraph, type ViewerGraph } from '@plaza/realtime';
 import { DataSource } from 'typeorm';

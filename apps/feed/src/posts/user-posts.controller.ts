@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PageQueryDto } from '@plaza/http';
+import { PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { PostPageDto } from './dto/post.dto';
 import { PostsService } from './posts.service';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PageQueryDto } from '@plaza/http';
+import { PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import { PostPageDto } from '../posts/dto/post.dto';
 import { postView } from '../posts/post.view';

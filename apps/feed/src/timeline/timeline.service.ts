@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SafetyGraph, type ViewerGraph } from '@plaza/realtime';
-import { pageOf } from '@plaza/http';
+import { pageOf } from '@plaza/platform';
 import { comparePositionsDesc, decodePosition, isBefore, type Position, positionCursor } from '../common/position';
 import { FEED_SETTINGS, type FeedSettings } from '../common/feed.config';
 import type { PostRow, TimelineEntry } from '../posts/post.row';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { buildOpenApiDocument, finishOpenApiDocument, internalHeaders } from '@plaza/http';
+import { buildOpenApiDocument, finishOpenApiDocument, internalHeaders } from '@plaza/platform';
 import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from '../proxy/upstream-routes';
 
 const REFRESH_MS = 30_000;

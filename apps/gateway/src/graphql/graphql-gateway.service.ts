@@ -3,7 +3,7 @@ import { unifiedGraphHandler as rustPlanner } from '@graphql-hive/router-runtime
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { internalHeaders } from '@plaza/http';
+import { internalHeaders } from '@plaza/platform';
 import { UsageRecorder } from '@plaza/graphql';
 import { REDIS, type Redis } from '@plaza/redis';
 import type { FastifyInstance } from 'fastify';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { HealthRegistry } from '@plaza/http';
+import { HealthRegistry } from '@plaza/platform';
 import { Pool } from 'pg';
 
 /** The gateway owns no schema, but its readiness still says whether PostgreSQL answers. */

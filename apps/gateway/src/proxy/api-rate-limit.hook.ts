@@ -1,5 +1,5 @@
 import type { PlazaConfig } from '@plaza/config';
-import { errorBody } from '@plaza/http';
+import { errorBody } from '@plaza/platform';
 import { type AccessTokenService, bearerToken } from '@plaza/identity';
 import type { Redis } from '@plaza/redis';
 import type { FastifyInstance } from 'fastify';

@@ -1,6 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
 import type { PlazaConfig } from '@plaza/config';
-import { BODY_LIMIT_BYTES, errorBody, internalHeaders } from '@plaza/http';
+import { BODY_LIMIT_BYTES, errorBody, internalHeaders } from '@plaza/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from './upstream-routes';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { DomainError, domainCodeForStatus, internalHeaders } from '@plaza/http';
+import { DomainError, domainCodeForStatus, internalHeaders } from '@plaza/platform';
 import {
   COMMAND_BATCH_MAX,
   COMMAND_CHANNEL_HEADER,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MetricsRegistry } from '@plaza/http';
+import { MetricsRegistry } from '@plaza/platform';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 @Injectable()

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { DomainError, ipBucket } from '@plaza/http';
+import { DomainError, ipBucket } from '@plaza/platform';
 import {
   ACCESS_VERIFIER,
   AccessTokenService,

@@ -1,4 +1,4 @@
-import { DOMAIN_ERROR_STATUS, DomainError, domainCodeForStatus, type DomainErrorCode } from '@plaza/http';
+import { DOMAIN_ERROR_STATUS, DomainError, domainCodeForStatus, type DomainErrorCode } from '@plaza/platform';
 import { socketErrorCode, validatePayload } from './socket-ack';
 import { SOCKET_COMMAND_SCHEMAS } from '@plaza/realtime';
 

@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorCode, inputProblem } from '@plaza/http';
+import { DomainError, type DomainErrorCode, inputProblem } from '@plaza/platform';
 import type { Ack, SocketErrorCode } from '@plaza/realtime';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';

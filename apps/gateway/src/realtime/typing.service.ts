@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { REDIS, type Redis } from '@plaza/redis';
 import {
   blocksKey,

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { COMMAND_CHANNEL_HEADER, commandChannelKey, isCommandChannelKey } from '@plaza/realtime';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { inputProblem, toErrorBody } from '@plaza/http';
+import { inputProblem, toErrorBody } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import type { CommandOutcome } from '@plaza/realtime';
 import { plainToInstance } from 'class-transformer';

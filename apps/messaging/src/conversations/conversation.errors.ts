@@ -1,4 +1,4 @@
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 
 /** Not a member, or no such conversation: the same answer, so membership is never revealed. */
 export const conversationNotFound = (): DomainError => new DomainError('not_found', 'Conversation not found');

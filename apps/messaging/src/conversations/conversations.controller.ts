@@ -20,7 +20,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import type { FastifyReply } from 'fastify';
 import { ConversationsService } from './conversations.service';

@@ -2,7 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
 import { ConversationMembers, SafetyGraph } from '@plaza/realtime';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, DomainError, encodeCursor, pageOf, PageQueryDto } from '@plaza/http';
+import {
+  CURSOR_TIME,
+  CURSOR_UUID,
+  decodeCursor,
+  DomainError,
+  encodeCursor,
+  pageOf,
+  PageQueryDto,
+} from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';

@@ -9,7 +9,7 @@ import {
   uuidArg,
   validateArgs,
 } from '@plaza/graphql';
-import { encodeCursor, PageQueryDto } from '@plaza/http';
+import { encodeCursor, PageQueryDto } from '@plaza/platform';
 import { type PresenceStatus, visiblePresence } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { ConversationsService } from '../conversations/conversations.service';

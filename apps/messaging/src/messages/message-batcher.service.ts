@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { isUnavailableError } from '@plaza/http';
+import { isUnavailableError } from '@plaza/platform';
 import { MessageDeliveryService } from '../delivery/message-delivery.service';
 import type { StoredMessage } from '../delivery/stored-message';
 import { MessagesRepository, type NewMessage } from './messages.repository';

@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiCreatedOrOk, createdOrOk } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import type { FastifyReply } from 'fastify';
 import { MarkReadDto } from './dto/mark-read.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/http';
+import { decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import { randomUUID } from 'node:crypto';
 import { conversationNotFound } from '../conversations/conversation.errors';

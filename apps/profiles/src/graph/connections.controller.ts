@@ -21,7 +21,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk, PageQueryDto } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import type { FastifyReply } from 'fastify';
 import { ProfilePageDto } from '../profiles/dto/profile.dto';

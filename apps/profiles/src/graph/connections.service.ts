@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OutboxService } from '@plaza/events';
-import { CURSOR_TIME, CURSOR_UUID, decodeCursor, DomainError, encodeCursor, pageOf, PageQueryDto } from '@plaza/http';
+import {
+  CURSOR_TIME,
+  CURSOR_UUID,
+  decodeCursor,
+  DomainError,
+  encodeCursor,
+  pageOf,
+  PageQueryDto,
+} from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import { OutboxService } from '@plaza/events';
 import type { EntityManager } from 'typeorm';
 import { ProfilesRepository } from '../profiles/profiles.repository';

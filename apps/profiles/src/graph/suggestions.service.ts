@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CURSOR_UUID, decodeCursor, encodeCursor, pageOf, PageQueryDto } from '@plaza/http';
+import { CURSOR_UUID, decodeCursor, encodeCursor, pageOf, PageQueryDto } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import type { ProfilePageDto } from '../profiles/dto/profile.dto';
 import { ProfilesService } from '../profiles/profiles.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isNotFound, pageSize, type SubgraphContext, type SubgraphResolvers, uuidArg } from '@plaza/graphql';
-import { PageQueryDto } from '@plaza/http';
+import { PageQueryDto } from '@plaza/platform';
 import { FollowsService } from '../graph/follows.service';
 import { SuggestionsService } from '../graph/suggestions.service';
 import type { ProfileDto } from '../profiles/dto/profile.dto';

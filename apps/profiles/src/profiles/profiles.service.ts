@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DomainEvent, OnDomainEvent, OutboxService } from '@plaza/events';
 import { type DirectoryUser, SafetyGraph } from '@plaza/realtime';
-import { decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/http';
+import { decodeCursor, DomainError, encodeCursor, pageOf } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import { LRUCache } from 'lru-cache';
 import { DataSource, type EntityManager } from 'typeorm';

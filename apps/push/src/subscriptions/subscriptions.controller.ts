@@ -20,7 +20,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiCreatedOrOk, createdOrOk } from '@plaza/http';
+import { ApiCreatedOrOk, createdOrOk } from '@plaza/platform';
 import { Authenticated, CurrentUser, type Principal } from '@plaza/identity';
 import type { FastifyReply } from 'fastify';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@plaza/http';
+import { DomainError } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
 import { SessionLiveness } from '../common/session-liveness';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '@plaza/http';
+import { PageQueryDto } from '@plaza/platform';
 
 export class UserQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Matches email, handle or display name' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PageQueryDto } from '@plaza/http';
+import { PageQueryDto } from '@plaza/platform';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** `limit` and `cursor` as every list; the cursor takes the place of afterSeq/beforeSeq. */

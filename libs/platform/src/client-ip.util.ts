@@ -10,7 +10,7 @@ export interface IpRequest {
 
 /**
  * The real client IP of a request that reached a domain app. The header is set by the gateway
- * (which alone honours TRUST_PROXY); the internal-trust hook of `@plaza/http` removes it from
+ * (which alone honours TRUST_PROXY); the internal-trust hook of `@plaza/platform` removes it from
  * any request without INTERNAL_TOKEN before this runs. Never X-Forwarded-For: the app sits
  * behind the gateway, and only the gateway knows how many proxy hops to believe.
  */

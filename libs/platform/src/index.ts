@@ -1,8 +1,8 @@
 /**
- * The HTTP platform every app stands on: bootstrap, errors, health, metrics, OpenAPI, pagination,
+ * The platform every app stands on: bootstrap, errors, health, metrics, OpenAPI, pagination,
  * internal trust, and the client IP. The client IP lives here, not in rate-limit or identity,
- * because it reads the header that internal trust sets and strips; both of those libs use it, and
- * this lib depends on neither.
+ * because it reads the header that internal trust sets and strips; rate-limit (and the auth app)
+ * use it, and this lib depends on neither of those libs.
  */
 export { AllExceptionsFilter, isUnavailableError, toErrorBody } from './all-exceptions.filter';
 export { BODY_LIMIT_BYTES, bootstrap, type BootstrapOptions, createHttpApp, validationPipe } from './bootstrap';
