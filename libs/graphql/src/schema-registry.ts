@@ -60,8 +60,13 @@ export class SchemaRegistry {
     this.pool.on('error', (err) => logger.warn(`registry pool: ${err.message}`));
   }
 
+  /**
+   * Pub/sub channels are shared by every logical database of a Redis server, unlike keys: the
+   * channel names the database, so platforms that share a server on different databases do not
+   * wake each other's gateways.
+   */
   get channel(): string {
-    return `${this.options.keyPrefix}:graphql:supergraph`;
+    return `${this.options.keyPrefix}:db${this.options.redis?.options.db ?? 0}:graphql:supergraph`;
   }
 
   get usageKey(): string {
