@@ -64,7 +64,8 @@ function PushNotifications() {
           Turn off notifications
         </button>
       )}
-      <ErrorText error={toggle.error ?? state.error} />
+      {/* A refused permission is already said by the state line above; other failures are not. */}
+      <ErrorText error={state.data === 'blocked' ? state.error : (toggle.error ?? state.error)} />
     </section>
   );
 }
