@@ -18,19 +18,28 @@ function field(form: HTMLFormElement, name: string): string {
   return (form.elements.namedItem(name) as HTMLInputElement).value;
 }
 
-export function SignIn({ notice }: { notice: string | null }) {
-  const login = useMutation({
-    mutationFn: (form: HTMLFormElement) =>
-      api.auth.login({
-        email: field(form, 'email'),
-        password: field(form, 'password'),
-        rememberMe: (form.elements.namedItem('remember') as HTMLInputElement).checked,
-      }),
-  });
+function checked(form: HTMLFormElement, name: string): boolean {
+  return (form.elements.namedItem(name) as HTMLInputElement).checked;
+}
+
+/** A mutation fed by a form, and the submit handler that runs it (no page reload). */
+function useFormMutation<T>(run: (form: HTMLFormElement) => Promise<T>) {
+  const mutation = useMutation({ mutationFn: run });
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    login.mutate(e.currentTarget);
+    mutation.mutate(e.currentTarget);
   };
+  return [mutation, submit] as const;
+}
+
+export function SignIn({ notice }: { notice: string | null }) {
+  const [login, submit] = useFormMutation((form) =>
+    api.auth.login({
+      email: field(form, 'email'),
+      password: field(form, 'password'),
+      rememberMe: checked(form, 'remember'),
+    }),
+  );
   return (
     <AuthFrame title="Sign in">
       {notice && <Notice>{notice}</Notice>}
@@ -60,20 +69,15 @@ export function SignIn({ notice }: { notice: string | null }) {
 }
 
 export function SignUp() {
-  const register = useMutation({
-    mutationFn: (form: HTMLFormElement) =>
-      api.auth.register({
-        email: field(form, 'email'),
-        password: field(form, 'password'),
-        handle: field(form, 'handle'),
-        displayName: field(form, 'displayName'),
-        rememberMe: (form.elements.namedItem('remember') as HTMLInputElement).checked,
-      }),
-  });
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    register.mutate(e.currentTarget);
-  };
+  const [register, submit] = useFormMutation((form) =>
+    api.auth.register({
+      email: field(form, 'email'),
+      password: field(form, 'password'),
+      handle: field(form, 'handle'),
+      displayName: field(form, 'displayName'),
+      rememberMe: checked(form, 'remember'),
+    }),
+  );
   return (
     <AuthFrame title="Create your account">
       <form onSubmit={submit}>
