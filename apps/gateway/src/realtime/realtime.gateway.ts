@@ -164,10 +164,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       this.metrics.slowConsumerDrops.inc();
       this.logger.warn(`dropping a socket of user ${userId}: its client stopped reading`);
     });
-    const rooms = this.roomsOf(socket);
+    const lastEventId = requestedLastEventId(socket);
     try {
       await this.lifetime.watch(socket, socket.data.tokenExpiresAt);
-      await this.replay.joinAndReplay(socket, rooms, requestedLastEventId(socket));
+      // Without a replay, the handshake joined the rooms already (admit).
+      if (lastEventId !== undefined) await this.replay.joinAndReplay(socket, this.roomsOf(socket), lastEventId);
       // Gone during the replay: its disconnect has run already and must not be outlived by a count.
       if (socket.disconnected) return;
       socket.data.presenceCounted = true;

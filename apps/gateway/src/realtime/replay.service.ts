@@ -57,11 +57,11 @@ export class ReplayService {
     this.emitter = new Emitter(redis, { key: socketIoKey(config.REDIS_URL) });
   }
 
+  /**
+   * For a client that asked for a replay (`requestedLastEventId`): joins `rooms`, sends what its
+   * log holds after `lastEventId`, and holds live packets until then (deduplicated against it).
+   */
   async joinAndReplay(socket: PlazaSocket, rooms: string[], lastEventId: unknown): Promise<void> {
-    if (lastEventId === undefined) {
-      await socket.join(rooms);
-      return;
-    }
     const started = performance.now();
     const client = socket.client as unknown as EngineClient;
     const write = client.writeToEngine.bind(client);
