@@ -97,6 +97,11 @@ describe('web client: browser push notifications', () => {
       registrationId,
       data: JSON.stringify({ ...push, eventId: 'e2', body: 'Or at one?' }),
     });
+    // One push at a time: Chromium may drop a push delivered while the worker still handles one.
+    await waitFor(async () => (await shown()).some((n) => n.body === 'Or at one?'), {
+      timeoutMs: WAIT,
+      message: 'the replacing notification',
+    });
     await cdp.send('ServiceWorker.deliverPushMessage', {
       origin: gateway,
       registrationId,
