@@ -17,6 +17,8 @@ export interface NewDelivery {
   content: DeliveryContent;
   /** How long to wait for more events of the same topic before pushing. */
   collapseMs: number;
+  /** When the event happened (outbox `occurred_at`): subscriptions made later do not get it. */
+  occurredAt: string;
 }
 
 /** A claimed delivery with its subscription. */
@@ -49,13 +51,18 @@ export interface DueDelivery {
 export class DeliveriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** In the event handler's transaction: one row per subscription of `userIds` (none: nothing). */
+  /**
+   * In the event handler's transaction: one row per subscription of `userIds` made before the
+   * event happened (none: nothing). A browser that subscribes while the consumer lags is not
+   * pushed what happened before it subscribed; both times come from PostgreSQL's clock.
+   */
   async enqueue(manager: EntityManager, d: NewDelivery): Promise<void> {
     if (!d.userIds.length) return;
     await manager.query(
       `INSERT INTO push.deliveries (subscription_id, user_id, topic, type, event_id, actor_id, content, due_at)
        SELECT s.id, s.user_id, $2, $3, $4, $5, $6::jsonb, now() + make_interval(secs => $7::float8 / 1000)
-         FROM push.subscriptions s WHERE s.user_id = ANY($1::uuid[])
+         FROM push.subscriptions s
+        WHERE s.user_id = ANY($1::uuid[]) AND ($8::timestamptz IS NULL OR s.created_at <= $8::timestamptz)
        ON CONFLICT (subscription_id, topic) WHERE claimed_until IS NULL DO UPDATE
           SET type = EXCLUDED.type, event_id = EXCLUDED.event_id, actor_id = EXCLUDED.actor_id,
               content = EXCLUDED.content, events = push.deliveries.events + 1,
@@ -63,7 +70,7 @@ export class DeliveriesRepository {
               due_at = CASE WHEN push.deliveries.held_by IS NULL THEN push.deliveries.due_at
                             ELSE LEAST(push.deliveries.due_at, EXCLUDED.due_at) END,
               held_by = NULL`,
-      [d.userIds, d.topic, d.type, d.eventId, d.actorId, JSON.stringify(d.content), d.collapseMs],
+      [d.userIds, d.topic, d.type, d.eventId, d.actorId, JSON.stringify(d.content), d.collapseMs, d.occurredAt || null],
     );
   }
 

@@ -33,6 +33,7 @@ export class PushEventsHandler {
       actorId: senderId,
       content: { conversationId, text: [...text].slice(0, PREVIEW_MAX).join('') },
       collapseMs: this.settings.collapseMs,
+      occurredAt: event.occurredAt,
     });
   }
 
@@ -47,6 +48,7 @@ export class PushEventsHandler {
       actorId,
       content: { notificationType: type, subjectId },
       collapseMs: this.settings.collapseMs,
+      occurredAt: event.occurredAt,
     });
   }
 }
