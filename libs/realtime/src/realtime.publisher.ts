@@ -48,7 +48,15 @@ function groupBy<T>(items: readonly T[], key: (item: T) => number): T[][] {
   return [...groups.values()];
 }
 
+/** KEYS: presence keys. Returns one '0'/'1' per key (has a presence). */
+const PRESENT_LUA = `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('EXISTS', KEYS[i]) end
+return table.concat(out)`;
+const PRESENT_CHUNK = 1000;
+
 type PublisherScripts = {
+  plazaPresent(...keys: (string | number)[]): Promise<string>;
   plazaFanOutAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[]>;
   plazaOrderedAppend(...keysAndArgs: (string | Buffer | number)[]): Promise<string[] | 'wait'>;
 };
@@ -113,6 +121,7 @@ export class RealtimePublisher {
     this.redis = defineScripts<PublisherScripts>(redis, {
       plazaFanOutAppend: { lua: FAN_OUT_APPEND_LUA },
       plazaOrderedAppend: { lua: ORDERED_APPEND_LUA },
+      plazaPresent: { lua: PRESENT_LUA },
     });
   }
 
@@ -175,11 +184,19 @@ export class RealtimePublisher {
   private async onlineFirst(userIds: string[]): Promise<string[][]> {
     if (userIds.length < ONLINE_FIRST_MIN_AUDIENCE) return [userIds];
     const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.exists(presenceKey(id));
-    const results = (await pipeline.exec()) ?? [];
+    for (let i = 0; i < userIds.length; i += PRESENT_CHUNK) {
+      const chunk = userIds.slice(i, i + PRESENT_CHUNK);
+      pipeline.plazaPresent(chunk.length, ...chunk.map(presenceKey));
+    }
+    const flags = ((await pipeline.exec()) ?? []).map(([err, v]) => {
+      if (err) throw err;
+      return v as string;
+    });
     const online: string[] = [];
     const rest: string[] = [];
-    userIds.forEach((id, i) => (Number(results[i]?.[1]) > 0 ? online : rest).push(id));
+    userIds.forEach((id, i) =>
+      (flags[Math.floor(i / PRESENT_CHUNK)].charCodeAt(i % PRESENT_CHUNK) === 49 ? online : rest).push(id),
+    );
     return [online, rest].filter((batch) => batch.length);
   }
 
