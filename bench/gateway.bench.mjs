@@ -226,7 +226,7 @@ async function main() {
   const pg = require('pg');
   const { Redis } = require('ioredis');
   const dist = `${ROOT}dist/libs/`;
-  const { SessionStore, AccessTokenService } = require(`${dist}session/src/index.js`);
+  const { SessionStore, AccessTokenService } = require(`${dist}identity/src/index.js`);
   const { RealtimePublisher, SAFETY_READY_KEY } = require(`${dist}realtime/src/index.js`);
 
   const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? `postgres://postgres@${HOST}:5432/postgres`;

@@ -237,7 +237,7 @@ async function main() {
   const pg = require('pg');
   const { Redis } = require('ioredis');
   const dist = `${ROOT}dist/libs/`;
-  const { SessionStore, AccessTokenService } = require(`${dist}session/src/index.js`);
+  const { SessionStore, AccessTokenService } = require(`${dist}identity/src/index.js`);
 
   const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? `postgres://postgres@${HOST}:5432/postgres`;
   if (new URL(adminUrl).hostname !== HOST) throw new Error(`BENCH_DATABASE_ADMIN_URL must point at ${HOST}`);
