@@ -53,4 +53,20 @@ describe('SafetyGraph.audienceNow (real Redis)', () => {
       await redis.set(SAFETY_READY_KEY, '1');
     }
   });
+
+  it('answers concurrent blockedAmong calls each for itself, in one round trip', async () => {
+    const pipelines = jest.spyOn(redis, 'pipeline');
+    try {
+      const [a, b, none, c] = await Promise.all([
+        graph.blockedAmong(author, ['user-0', 'user-1', 'user-7']),
+        graph.blockedAmong(author, ['user-2']),
+        graph.blockedAmong(author, []),
+        graph.blockedAmong('user-14', [author, 'user-0']),
+      ]);
+      expect([a, b, none, c]).toEqual([new Set(['user-0', 'user-7']), new Set(), new Set(), new Set()]);
+      expect(pipelines).toHaveBeenCalledTimes(1);
+    } finally {
+      pipelines.mockRestore();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { defineScripts, type Redis, type ScriptedRedis } from '@plaza/redis';
+import DataLoader from 'dataloader';
 import { connectionsKey } from './read-models';
 
 /**
@@ -78,6 +79,11 @@ export interface ViewerGraph {
   following: Set<string>;
 }
 
+interface BlockCheck {
+  userId: string;
+  others: readonly string[];
+}
+
 export interface DirectoryUser {
   id: string;
   handle: string;
@@ -87,8 +93,15 @@ export interface DirectoryUser {
 export class SafetyGraph {
   private readonly redis: ScriptedRedis<SafetyScripts>;
 
+  /**
+   * `blockedAmong` calls of one tick share one round trip (a batch of N message sends made N,
+   * one socket write each). Never cached: every call reads the state of the moment it was made or later.
+   */
+  private readonly blockChecks: DataLoader<BlockCheck, Set<string>>;
+
   constructor(redis: Redis) {
     this.redis = defineScripts<SafetyScripts>(redis, { plazaAudienceNow: { lua: AUDIENCE_NOW_LUA } });
+    this.blockChecks = new DataLoader((checks) => this.blockedAmongMany(checks), { cache: false, maxBatchSize: 500 });
   }
 
   /** Owner only: the pair's state, idempotent (sets), both directions in one MULTI. */
@@ -145,15 +158,21 @@ export class SafetyGraph {
     };
   }
 
-  /** Which of `others` are blocked either way with `userId`; one round trip. */
+  /** Which of `others` are blocked either way with `userId`; one round trip, shared with the tick's other calls. */
   async blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
+    return this.blockChecks.load({ userId, others });
+  }
+
+  private async blockedAmongMany(checks: readonly BlockCheck[]): Promise<Array<Set<string> | Error>> {
     const p = this.redis.pipeline().exists(SAFETY_READY_KEY);
-    if (others.length) p.smismember(blocksKey(userId), ...others);
-    const [ready, flags] = values(await p.exec());
-    if (Number(ready) !== 1) throw new SafetyGraphUnavailableError();
-    const out = new Set<string>();
-    ((flags as number[] | undefined) ?? []).forEach((f, i) => f === 1 && out.add(others[i]));
-    return out;
+    for (const { userId, others } of checks) if (others.length) p.smismember(blocksKey(userId), ...others);
+    const [ready, ...replies] = values(await p.exec());
+    if (Number(ready) !== 1) return checks.map(() => new SafetyGraphUnavailableError());
+    return checks.map(({ others }) => {
+      const out = new Set<string>();
+      if (others.length) (replies.shift() as number[]).forEach((f, i) => f === 1 && out.add(others[i]));
+      return out;
+    });
   }
 
   /** Which of `others` are connections of `userId`; one round trip. */
