@@ -1,4 +1,6 @@
 import { defineScripts, type Redis, type ScriptedRedis } from '@plaza/redis';
+import { conversationKindKey, conversationMembersKey } from './read-models';
+import { blocksKey, SAFETY_READY_KEY, SafetyGraphUnavailableError } from './safety-graph';
 
 export const TYPING_TTL_MS = 6000;
 const DEADLINES = 'rt:typing:deadlines';
@@ -10,29 +12,41 @@ return due
 `;
 
 /**
- * Rate limit, membership and deadline in one round trip: returns the members when the caller may
- * type, -1 when over the limit, 0 when not a member.
+ * Blocks, rate limit, membership and deadline in one round trip (the gateway's `typing:start`).
+ * KEYS: limit counter, conversation members, deadlines, safety-graph ready flag, conversation
+ * kind, the typist's blocks. ARGV: max per second, user id, deadline member, deadline.
+ * Returns {members, blocked members} when the caller may type; -1 over the limit; 0 not a
+ * member; -2 the safety graph is not ready; -3 a direct conversation across a block. A refusal
+ * for a block or a missing graph comes before the rate limit counts the call.
  */
 const START_LUA = `
+local member = redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 1
+local blocked = {}
+if member then
+  if redis.call('EXISTS', KEYS[4]) == 0 then return -2 end
+  blocked = redis.call('SINTER', KEYS[2], KEYS[6])
+  if #blocked > 0 then
+    local kind = redis.call('GET', KEYS[5])
+    if kind == 'direct' or (not kind and redis.call('SCARD', KEYS[2]) == 2) then return -3 end
+  end
+end
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
 if count > tonumber(ARGV[1]) then return -1 end
-if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then return 0 end
+if not member then return 0 end
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
-return redis.call('SMEMBERS', KEYS[2])
+return {redis.call('SMEMBERS', KEYS[2]), blocked}
 `;
 
 export type TypingStart =
-  { outcome: 'started'; members: string[] } | { outcome: 'rate_limited' } | { outcome: 'not_member' };
+  | { outcome: 'started'; members: string[]; blocked: Set<string> }
+  | { outcome: 'rate_limited' }
+  | { outcome: 'not_member' }
+  | { outcome: 'blocked' };
 
 type TypingScripts = {
   plazaClaimTyping(key: string, now: number): Promise<string[]>;
-  plazaStartTyping(
-    limitKey: string,
-    membersKey: string,
-    deadlines: string,
-    ...args: (string | number)[]
-  ): Promise<string[] | number>;
+  plazaStartTyping(...keysAndArgs: (string | number)[]): Promise<[string[], string[]] | number>;
 };
 
 /**
@@ -46,7 +60,7 @@ export class TypingStore {
   constructor(redis: Redis) {
     this.redis = defineScripts<TypingScripts>(redis, {
       plazaClaimTyping: { numberOfKeys: 1, lua: CLAIM_EXPIRED_LUA },
-      plazaStartTyping: { numberOfKeys: 3, lua: START_LUA },
+      plazaStartTyping: { numberOfKeys: 6, lua: START_LUA },
     });
   }
 
@@ -60,20 +74,24 @@ export class TypingStore {
   }
 
   /**
-   * Starts (or renews) typing if the user is within `limit` starts per second (counted under
-   * `limitKey`) and a member per the `membersKey` set.
+   * Starts (or renews) typing if `userId` is a member per messaging's read model, within
+   * `limit` starts per second (counted under `limit.key`), and not blocked either way with the
+   * other member of a direct conversation; `blocked` are the members blocked either way (a group
+   * never tells them). Throws `SafetyGraphUnavailableError` while the safety graph is missing.
    */
   async start(
     conversationId: string,
     userId: string,
     limit: { key: string; max: number },
-    membersKey: string,
     now = Date.now(),
   ): Promise<TypingStart> {
     const result = await this.redis.plazaStartTyping(
       limit.key,
-      membersKey,
+      conversationMembersKey(conversationId),
       DEADLINES,
+      SAFETY_READY_KEY,
+      conversationKindKey(conversationId),
+      blocksKey(userId),
       limit.max,
       userId,
       TypingStore.member(conversationId, userId),
@@ -81,7 +99,10 @@ export class TypingStore {
     );
     if (result === -1) return { outcome: 'rate_limited' };
     if (result === 0) return { outcome: 'not_member' };
-    return { outcome: 'started', members: result as string[] };
+    if (result === -2) throw new SafetyGraphUnavailableError();
+    if (result === -3) return { outcome: 'blocked' };
+    const [members, blocked] = result as [string[], string[]];
+    return { outcome: 'started', members, blocked: new Set(blocked) };
   }
 
   /** True when this call ended the typing (and so must announce it). */

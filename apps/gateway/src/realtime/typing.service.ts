@@ -2,10 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DomainError } from '@plaza/platform';
 import { REDIS, type Redis } from '@plaza/redis';
 import {
-  blocksKey,
-  conversationKindKey,
   conversationMembersKey,
-  SAFETY_READY_KEY,
   SafetyGraph,
   SafetyGraphUnavailableError,
   TypingStore,
@@ -57,44 +54,21 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async start(userId: string, conversationId: string): Promise<void> {
-    const blocked = await this.blockedIn(userId, conversationId);
     const max = SOCKET_LIMITS['typing:start'];
-    const limit = { key: this.limiter.key('typing:start', userId), max };
-    const started = await this.store.start(conversationId, userId, limit, conversationMembersKey(conversationId));
+    const started = await this.store.start(conversationId, userId, {
+      key: this.limiter.key('typing:start', userId),
+      max,
+    });
+    if (started.outcome === 'blocked') throw new DomainError('forbidden', 'You cannot message this user');
     if (started.outcome === 'rate_limited')
       throw new DomainError('rate_limited', `typing:start is limited to ${max} per second`);
     if (started.outcome === 'not_member') throw new DomainError('not_found', 'Conversation not found');
     this.relay(
-      started.members.filter((m) => !blocked.has(m)),
+      started.members.filter((m) => !started.blocked.has(m)),
       conversationId,
       userId,
       true,
     );
-  }
-
-  /**
-   * The members blocked either way with the typist, in one round trip; throws `forbidden` for a
-   * direct conversation across a block. A missing safety graph (Redis restarted, being rebuilt)
-   * refuses rather than relays.
-   */
-  private async blockedIn(userId: string, conversationId: string): Promise<Set<string>> {
-    const res = await this.redis
-      .pipeline()
-      .exists(SAFETY_READY_KEY)
-      .get(conversationKindKey(conversationId))
-      .smembers(conversationMembersKey(conversationId))
-      .smembers(blocksKey(userId))
-      .exec();
-    const [ready, kind, members, blocks] = (res ?? []).map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    }) as [number, string | null, string[], string[]];
-    if (!members.includes(userId)) return new Set(); // not a member: the store answers not_found
-    if (ready !== 1) throw new SafetyGraphUnavailableError();
-    const blocked = new Set(members.filter((m) => m !== userId && blocks.includes(m)));
-    const direct = kind === 'direct' || (kind === null && members.length === 2);
-    if (direct && blocked.size) throw new DomainError('forbidden', 'You cannot message this user');
-    return blocked;
   }
 
   /** A client's `typing:stop`: like every command, refused for non-members. */
