@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
-const dist = new URL('../dist/', import.meta.url).pathname;
+// BENCH_DIST: a copy of dist/ inside the repository (so that node_modules resolve), for A/B runs.
+const dist = new URL(`../${process.env.BENCH_DIST ?? 'dist'}/`, import.meta.url).pathname;
 
 export const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

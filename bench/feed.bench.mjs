@@ -5,6 +5,7 @@
 // Env: BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL, BENCH_USERS (seeded users), BENCH_REQUESTS (per run),
 // BENCH_CONCURRENCY (requests in flight), BENCH_ONLINE (followers with an open socket), BENCH_FANOUT_POSTS,
 // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway and apps).
+// BENCH_DIST (a copy of dist/ inside the repository, for A/B runs).
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
