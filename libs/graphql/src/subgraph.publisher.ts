@@ -1,20 +1,14 @@
 import { type INestApplication, Logger } from '@nestjs/common';
-import type { PlazaConfig } from '@plaza/config';
+import { domainAppUrl, type PlazaConfig } from '@plaza/config';
 import { REDIS, type Redis } from '@plaza/redis';
 import { SchemaRegistry } from './schema-registry';
 import { SUBGRAPH_PATH } from './subgraph.server';
 
 const logger = new Logger('Subgraph');
 
-/** The URL a domain app's subgraph is reached at: the same rule as the gateway's REST upstreams. */
+/** The URL a domain app's subgraph is reached at. */
 export function subgraphUrl(config: PlazaConfig, app: 'auth' | 'profiles' | 'feed' | 'messaging'): string {
-  const [url, port] = {
-    auth: [config.AUTH_URL, config.AUTH_PORT],
-    profiles: [config.PROFILES_URL, config.PROFILES_PORT],
-    feed: [config.FEED_URL, config.FEED_PORT],
-    messaging: [config.MESSAGING_URL, config.MESSAGING_PORT],
-  }[app] as [string | undefined, number];
-  return `${(url ?? `http://${config.UPSTREAM_HOST}:${port}`).replace(/\/$/, '')}${SUBGRAPH_PATH}`;
+  return `${domainAppUrl(config, app)}${SUBGRAPH_PATH}`;
 }
 
 /**

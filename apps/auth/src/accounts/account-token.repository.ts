@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { rowsOf } from '@plaza/database';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type TokenPurpose = 'verify_email' | 'reset_password';
@@ -31,15 +32,13 @@ export class AccountTokenRepository {
   /** Spends the token atomically (of two concurrent uses, one wins); null when unknown, used or expired. */
   async spend(manager: EntityManager, hash: Buffer, purpose: TokenPurpose): Promise<SpentToken | null> {
     type Row = { user_id: string; email: string };
-    const result = await manager.query<[Row[], number] | Row[]>(
+    const result = await manager.query<unknown>(
       `UPDATE auth.account_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id, email`,
       [hash, purpose],
     );
-    // TypeORM's postgres driver returns [rows, count] for UPDATE … RETURNING.
-    const list: Row[] = Array.isArray(result[0]) ? (result as [Row[], number])[0] : (result as Row[]);
-    const row = list[0];
+    const [row] = rowsOf<Row>(result);
     return row ? { userId: row.user_id, email: row.email } : null;
   }
 

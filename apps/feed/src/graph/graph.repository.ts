@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '../common/sql.util';
+import { rowsOf } from '@plaza/database';
 import { audienceOf, blockedEitherWay, connected } from './visibility.sql';
 
 export type EdgeTable = 'follows' | 'connections' | 'blocks';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Position } from '../common/position';
-import { rowsOf } from '../common/sql.util';
+import { rowsOf } from '@plaza/database';
 import type { NotificationRow, NotificationType } from './notification.row';
 
 const COLUMNS = `n.id, n.type, n.actor_id, u.handle, u.display_name, n.subject_id, n.created_at, n.read_at`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Position } from '../common/position';
-import { rowsOf } from '../common/sql.util';
+import { rowsOf } from '@plaza/database';
 import type { ViewerGraph } from '@plaza/realtime';
 import { bindGraph, inTimelineOf, postVisibleByTables, postVisibleTo } from '../graph/visibility.sql';
 import type { CommentRow, PostHeader, PostRow, TimelineEntry } from './post.row';

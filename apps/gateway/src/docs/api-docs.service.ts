@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { type DomainApp, domainAppUrl, PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { buildOpenApiDocument, finishOpenApiDocument, internalHeaders } from '@plaza/platform';
-import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from '../proxy/upstream-routes';
+import { UPSTREAM_PREFIXES } from '../proxy/upstream-routes';
 
 const REFRESH_MS = 30_000;
 
@@ -30,7 +30,7 @@ export class ApiDocsService {
     const missing: string[] = [];
     for (const name of Object.keys(UPSTREAM_PREFIXES) as DomainApp[]) {
       try {
-        const res = await fetch(`${upstreamUrl(this.config, name)}/internal/openapi.json`, {
+        const res = await fetch(`${domainAppUrl(this.config, name)}/internal/openapi.json`, {
           headers: internalHeaders(this.config),
           // Generous: an app builds its document on the first request, slow on a loaded machine.
           signal: AbortSignal.timeout(10_000),

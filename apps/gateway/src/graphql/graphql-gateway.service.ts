@@ -2,13 +2,12 @@ import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway
 import { unifiedGraphHandler as rustPlanner } from '@graphql-hive/router-runtime';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { type DomainApp, domainAppUrl, PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { internalHeaders } from '@plaza/platform';
 import { UsageRecorder } from '@plaza/graphql';
 import { REDIS, type Redis } from '@plaza/redis';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { type DomainApp, upstreamUrl } from '../proxy/upstream-routes';
 import { redisApqStore } from './apq.store';
 import {
   type GatewayRequestContext,
@@ -46,7 +45,9 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
     const config = this.config;
     const production = config.NODE_ENV === 'production';
     // Domain apps are reached where this gateway's REST proxy reaches them, whatever URL they published.
-    const locations = Object.fromEntries(DOMAIN_APPS.map((app) => [app, `${upstreamUrl(config, app)}${GRAPHQL_PATH}`]));
+    const locations = Object.fromEntries(
+      DOMAIN_APPS.map((app) => [app, `${domainAppUrl(config, app)}${GRAPHQL_PATH}`]),
+    );
     const names = new Map(Object.entries(locations).map(([name, url]) => [url, name]));
     const subgraphOf = (url: string) => names.get(url) ?? new URL(url).host;
     const recorder = new UsageRecorder(this.redis, this.supergraph.registry.usageKey);

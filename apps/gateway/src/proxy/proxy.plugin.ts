@@ -1,8 +1,8 @@
 import httpProxy from '@fastify/http-proxy';
-import type { PlazaConfig } from '@plaza/config';
+import { type DomainApp, domainAppUrl, type PlazaConfig } from '@plaza/config';
 import { BODY_LIMIT_BYTES, errorBody, internalHeaders } from '@plaza/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type DomainApp, UPSTREAM_PREFIXES, upstreamUrl } from './upstream-routes';
+import { UPSTREAM_PREFIXES } from './upstream-routes';
 
 /**
  * Registers one keep-alive proxy per domain prefix. The gateway's bodyLimit does not apply to
@@ -21,7 +21,7 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, config: 
   for (const app of Object.keys(UPSTREAM_PREFIXES) as DomainApp[]) {
     for (const prefix of UPSTREAM_PREFIXES[app]) {
       await fastify.register(httpProxy, {
-        upstream: upstreamUrl(config, app),
+        upstream: domainAppUrl(config, app),
         prefix,
         rewritePrefix: prefix,
         preHandler: rejectLargeBodies,

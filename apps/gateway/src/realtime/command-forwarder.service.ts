@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
+import { domainAppUrl, PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { DomainError, domainCodeForStatus, internalHeaders } from '@plaza/platform';
 import {
   COMMAND_BATCH_MAX,
@@ -11,7 +11,6 @@ import {
   type SendCommand,
 } from '@plaza/realtime';
 import { Pool } from 'undici';
-import { upstreamUrl } from '../proxy/upstream-routes';
 
 /** A domain app's error answer as the DomainError it was raised as (5xx and unknown: `unavailable`). */
 function answeredError(status: number, message: string | string[] | undefined): DomainError {
@@ -51,7 +50,7 @@ export class CommandForwarder implements OnApplicationShutdown {
 
   constructor(@Inject(PLAZA_CONFIG) private readonly config: PlazaConfig) {
     this.channelKey = commandChannelKey(config.JWT_SECRET ?? '');
-    this.messaging = new Pool(upstreamUrl(config, 'messaging'), {
+    this.messaging = new Pool(domainAppUrl(config, 'messaging'), {
       connections: 64,
       keepAliveTimeout: 30_000,
       headersTimeout: config.UPSTREAM_TIMEOUT_MS,

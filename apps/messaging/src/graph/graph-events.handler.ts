@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { GraphReadModelRepository } from './graph-read-model.repository';
 
 /**
- * Keeps messaging's read model of users, connections and blocks from the auth and profiles
+ * Keeps messaging's read model of users and blocks from the auth and profiles
  * events. Handlers run in the transaction that records the event as processed (exactly-once
  * effects) and are idempotent besides, ordered by the event's time.
  */
@@ -25,21 +25,6 @@ export class GraphEventsHandler {
   }
 
   // Profiles publishes both for one accepted request; either one is enough and both are harmless.
-  @OnDomainEvent('connection.created')
-  async onConnectionCreated(event: DomainEvent<'connection.created'>, manager: EntityManager): Promise<void> {
-    await this.graph.setConnected(manager, event.payload.userAId, event.payload.userBId, true, event.occurredAt);
-  }
-
-  @OnDomainEvent('connection.accepted')
-  async onConnectionAccepted(event: DomainEvent<'connection.accepted'>, manager: EntityManager): Promise<void> {
-    await this.graph.setConnected(manager, event.payload.userAId, event.payload.userBId, true, event.occurredAt);
-  }
-
-  @OnDomainEvent('connection.removed')
-  async onConnectionRemoved(event: DomainEvent<'connection.removed'>, manager: EntityManager): Promise<void> {
-    await this.graph.setConnected(manager, event.payload.userAId, event.payload.userBId, false, event.occurredAt);
-  }
-
   @OnDomainEvent('block.created')
   async onBlockCreated(event: DomainEvent<'block.created'>, manager: EntityManager): Promise<void> {
     await this.graph.setBlocked(manager, event.payload.blockerId, event.payload.blockedId, true, event.occurredAt);

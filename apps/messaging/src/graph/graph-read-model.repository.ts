@@ -10,7 +10,7 @@ export interface UserSummaryRow {
 
 /**
  * Messaging's copy of the parts of the social graph it needs: who users are (names shown in
- * conversations), who is connected and who blocked whom. Every write is an upsert guarded by
+ * conversations) and who blocked whom (the group commit's SQL block check). Every write is an upsert guarded by
  * the event time, so a handler may run twice or late without moving a row back in time.
  */
 @Injectable()
@@ -44,15 +44,6 @@ export class GraphReadModelRepository {
     );
   }
 
-  async setConnected(manager: EntityManager, a: string, b: string, connected: boolean, at: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO messaging.connections (user_id, peer_id, connected, changed_at) VALUES ($1, $2, $3, $4), ($2, $1, $3, $4)
-       ON CONFLICT (user_id, peer_id) DO UPDATE SET connected = EXCLUDED.connected, changed_at = EXCLUDED.changed_at
-       WHERE messaging.connections.changed_at <= EXCLUDED.changed_at`,
-      [a, b, connected, at],
-    );
-  }
-
   async setBlocked(
     manager: EntityManager,
     blockerId: string,
@@ -66,25 +57,6 @@ export class GraphReadModelRepository {
        WHERE messaging.blocks.changed_at <= EXCLUDED.changed_at`,
       [blockerId, blockedId, active, at],
     );
-  }
-
-  /** True when either of the two blocked the other. */
-  async blockedEitherWay(a: string, b: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM messaging.blocks WHERE active AND ((blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)) LIMIT 1`,
-      [a, b],
-    );
-    return rows.length > 0;
-  }
-
-  /** The subset of `candidates` that are connections of `userId`. */
-  async connectedAmong(userId: string, candidates: readonly string[]): Promise<Set<string>> {
-    if (!candidates.length) return new Set();
-    const rows: Array<{ peer_id: string }> = await this.dataSource.query(
-      `SELECT peer_id FROM messaging.connections WHERE user_id = $1 AND connected AND peer_id = ANY($2::uuid[])`,
-      [userId, candidates],
-    );
-    return new Set(rows.map((r) => r.peer_id));
   }
 
   async summaries(userIds: readonly string[]): Promise<Map<string, UserSummaryRow>> {

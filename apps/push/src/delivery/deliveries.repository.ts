@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from '../common/sql.util';
+import { rowsOf } from '@plaza/database';
 
 /** What the event handler stored about the event; the push text is made at delivery (previews, names). */
 export type DeliveryContent =

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { rowsOf } from '../common/sql.util';
+import { rowsOf } from '@plaza/database';
 
 export interface SubscriptionRow {
   id: string;
