@@ -1,19 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, type DomainErrorCode, toErrorBody } from '@plaza/platform';
+import { DomainError, type DomainErrorCode, domainCodeForStatus, toErrorBody } from '@plaza/platform';
 import { GraphQLError } from 'graphql';
-
-/** The contract's `extensions.code` for each HTTP status the services answer with. */
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_USER_INPUT',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'BAD_USER_INPUT',
-  429: 'RATE_LIMITED',
-  503: 'UNAVAILABLE',
-  504: 'UNAVAILABLE',
-};
 
 /** The contract's `extensions.code` for each domain error code (the one GraphQL mapping of DomainError). */
 const CODE_BY_DOMAIN_CODE: Record<DomainErrorCode, string> = {
@@ -56,7 +43,8 @@ export function toGraphQLError(error: unknown): GraphQLError {
     return new GraphQLError('Internal server error', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   }
   const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
-  const code = CODE_BY_STATUS[body.statusCode] ?? (body.statusCode >= 500 ? 'UNAVAILABLE' : 'BAD_USER_INPUT');
+  const domainCode = domainCodeForStatus(body.statusCode);
+  const code = domainCode ? CODE_BY_DOMAIN_CODE[domainCode] : body.statusCode >= 500 ? 'UNAVAILABLE' : 'BAD_USER_INPUT';
   return new GraphQLError(message, {
     path,
     extensions: { code, ...(body.code ? { reason: body.code } : {}) },

@@ -4,7 +4,7 @@ import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type DomainApp, domainAppUrl, PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { internalHeaders } from '@plaza/platform';
-import { UsageRecorder } from '@plaza/graphql';
+import { toGraphQLError, UsageRecorder } from '@plaza/graphql';
 import { REDIS, type Redis } from '@plaza/redis';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
@@ -105,15 +105,12 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
 
   /**
    * Errors with a contract code (the subgraphs' and the gateway plugins') reach the client as
-   * they are; anything else is logged here and answered without any detail.
+   * they are; anything else is logged and answered without any detail (`toGraphQLError`, the
+   * subgraphs' rule too).
    */
   private maskError(error: unknown): Error {
     const graphql = error instanceof GraphQLError ? error : undefined;
     const original = graphql?.originalError;
-    if (graphql && typeof graphql.extensions?.code === 'string' && (!original || original instanceof GraphQLError)) {
-      return graphql;
-    }
-    if (original instanceof GraphQLError && typeof original.extensions?.code === 'string') return original;
     // Several entities of one `_entities` batch refused (e.g. NOT_FOUND each): the runtime joins
     // their errors into one; it keeps their code when they all have one.
     const coded = original instanceof AggregateError ? original.errors.filter(hasCode) : [];
@@ -123,12 +120,7 @@ export class GraphqlGatewayService implements OnApplicationShutdown {
         extensions: { code: coded[0].extensions.code },
       });
     }
-    const cause = original ?? error;
-    this.logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
-    return new GraphQLError('Internal server error', {
-      path: graphql?.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    });
+    return toGraphQLError(error);
   }
 
   async onApplicationShutdown(): Promise<void> {
