@@ -9,7 +9,7 @@ import { countSqlStatements, type SqlStatementTally } from '@plaza/database';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { errorBody } from './error-body';
-import { inputProblem } from './input-guard';
+import { inputProblem, VALIDATION_OPTIONS } from './input-guard';
 import { registerInternalTrust } from './internal-trust';
 import { MetricsRegistry } from './metrics';
 import { registerInternalDocs } from './openapi';
@@ -19,13 +19,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The validation every app and gateway applies: whitelist, refuse unknown fields, transform. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    forbidUnknownValues: true,
-    stopAtFirstError: false,
-  });
+  return new ValidationPipe({ ...VALIDATION_OPTIONS, transform: true, stopAtFirstError: false });
 }
 
 export interface BootstrapOptions {

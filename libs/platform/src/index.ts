@@ -29,7 +29,7 @@ export {
 } from './openapi';
 export { CURSOR_TIME, CURSOR_UUID, type CursorField, decodeCursor, encodeCursor } from './cursor.codec';
 export { DEFAULT_LIMIT, MAX_LIMIT, PageQueryDto, pageOf } from './page-query.dto';
-export { inputProblem, MAX_INPUT_DEPTH } from './input-guard';
+export { inputProblem, MAX_INPUT_DEPTH, validateInput, VALIDATION_OPTIONS } from './input-guard';
 export {
   CLIENT_IP_HEADER,
   hasInternalToken,

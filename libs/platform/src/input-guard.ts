@@ -1,3 +1,7 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidatorOptions } from 'class-validator';
+import { DomainError } from './domain-error';
+
 /** Deeper than any DTO goes; class-transformer recurses per level and overflows the stack near 10,000. */
 export const MAX_INPUT_DEPTH = 32;
 
@@ -26,4 +30,33 @@ export function inputProblem(value: unknown, maxDepth = MAX_INPUT_DEPTH): string
     }
   }
   return null;
+}
+
+/** The validation rules of every input, REST pipe and socket commands alike. */
+export const VALIDATION_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+} as const satisfies ValidatorOptions;
+
+/**
+ * A socket payload or channel command checked as the REST pipe checks a body (`inputProblem`,
+ * then `VALIDATION_OPTIONS`), synchronously: the command schemas have no async validators, and
+ * this runs once per message. Throws DomainError `bad_request` naming every problem.
+ */
+export function validateInput<T extends object>(dto: new () => T, input: unknown, what = 'payload'): T {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new DomainError('bad_request', `${what} must be an object`);
+  }
+  const problem = inputProblem(input);
+  if (problem) throw new DomainError('bad_request', problem);
+  const instance = plainToInstance(dto, input);
+  const errors = validateSync(instance, VALIDATION_OPTIONS);
+  if (errors.length) {
+    const messages = errors.flatMap((e) =>
+      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+    );
+    throw new DomainError('bad_request', messages.join('; '));
+  }
+  return instance;
 }

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { DomainError, ipBucket } from '@plaza/platform';
+import { DomainError, ipBucket, validateInput } from '@plaza/platform';
 import {
   ACCESS_VERIFIER,
   AccessTokenService,
@@ -26,7 +26,7 @@ import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceService } from './presence.service';
 import { ReplayService, requestedLastEventId } from './replay.service';
 import { limitSendBuffer } from './send-buffer-limit';
-import { ackError, socketErrorCode, validatePayload } from './socket-ack';
+import { ackError, socketErrorCode } from './socket-ack';
 import { socketClientIp } from './socket-client-ip';
 import type { PlazaServer, PlazaSocket } from './socket-data';
 import { SocketLifetimeService } from './socket-lifetime.service';
@@ -199,7 +199,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     @MessageBody() body: unknown,
   ): Promise<Ack<{ message: MessagePayload }>> {
     return this.command('message:send', async () => {
-      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['message:send'], body);
+      const dto = validateInput(SOCKET_COMMAND_SCHEMAS['message:send'], body);
       if (!(await this.limiter.allow('message:send', socket.data.userId))) {
         throw new DomainError('rate_limited', `message:send is limited to ${SOCKET_LIMITS['message:send']} per second`);
       }
@@ -219,7 +219,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('message:read')
   async onRead(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('message:read', async () => {
-      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['message:read'], body);
+      const dto = validateInput(SOCKET_COMMAND_SCHEMAS['message:read'], body);
       await this.forwarder.postToMessaging(
         `/api/conversations/${dto.conversationId}/read`,
         await this.bearer(socket),
@@ -233,7 +233,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:start')
   async onTypingStart(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:start', async () => {
-      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
+      const dto = validateInput(SOCKET_COMMAND_SCHEMAS['typing:start'], body);
       await this.typing.start(socket.data.userId, dto.conversationId);
       socket.data.typingIn.add(dto.conversationId);
       return {};
@@ -243,7 +243,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing:stop')
   async onTypingStop(@ConnectedSocket() socket: PlazaSocket, @MessageBody() body: unknown): Promise<Ack> {
     return this.command('typing:stop', async () => {
-      const dto = validatePayload(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
+      const dto = validateInput(SOCKET_COMMAND_SCHEMAS['typing:stop'], body);
       socket.data.typingIn.delete(dto.conversationId);
       await this.typing.stopByClient(socket.data.userId, dto.conversationId);
       return {};

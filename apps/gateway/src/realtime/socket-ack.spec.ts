@@ -1,5 +1,11 @@
-import { DOMAIN_ERROR_STATUS, DomainError, domainCodeForStatus, type DomainErrorCode } from '@plaza/platform';
-import { socketErrorCode, validatePayload } from './socket-ack';
+import {
+  DOMAIN_ERROR_STATUS,
+  DomainError,
+  domainCodeForStatus,
+  type DomainErrorCode,
+  validateInput,
+} from '@plaza/platform';
+import { socketErrorCode } from './socket-ack';
 import { SOCKET_COMMAND_SCHEMAS } from '@plaza/realtime';
 
 describe('socket acks', () => {
@@ -30,8 +36,8 @@ describe('socket acks', () => {
       return undefined;
     };
     expect(
-      thrown(() => validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], { conversationId: 'x', extra: 1 })),
+      thrown(() => validateInput(SOCKET_COMMAND_SCHEMAS['typing:start'], { conversationId: 'x', extra: 1 })),
     ).toMatchObject({ code: 'bad_request' });
-    expect(thrown(() => validatePayload(SOCKET_COMMAND_SCHEMAS['typing:start'], []))).toBeInstanceOf(DomainError);
+    expect(thrown(() => validateInput(SOCKET_COMMAND_SCHEMAS['typing:start'], []))).toBeInstanceOf(DomainError);
   });
 });

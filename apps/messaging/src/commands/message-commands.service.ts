@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { inputProblem, toErrorBody } from '@plaza/platform';
+import { DomainError, toErrorBody, validateInput } from '@plaza/platform';
 import type { Principal } from '@plaza/identity';
 import type { CommandOutcome } from '@plaza/realtime';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { MessagesService } from '../messages/messages.service';
 import { SendCommandDto } from './send-command.dto';
 
@@ -45,20 +43,13 @@ export class MessageCommandsService {
     }
   }
 
-  /**
-   * The same rules as the REST pipe (whitelist, unknown fields refused), per command;
-   * synchronous, as the schema has no async validators (no promise per decorator per message).
-   */
+  /** The same rules as the REST pipe, per command (`validateInput`); a refusal is that command's outcome. */
   private check(command: unknown): SendCommandDto | CommandOutcome {
-    const refuse = (message: string): CommandOutcome => ({ status: 400, error: { code: 'bad_request', message } });
-    if (typeof command !== 'object' || command === null || Array.isArray(command))
-      return refuse('command must be an object');
-    const problem = inputProblem(command);
-    if (problem) return refuse(problem);
-    const dto = plainToInstance(SendCommandDto, command);
-    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    if (errors.length)
-      return refuse(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: 'is invalid' })).join('; '));
-    return dto;
+    try {
+      return validateInput(SendCommandDto, command, 'command');
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return { status: 400, error: { code: 'bad_request', message: err.message } };
+    }
   }
 }
