@@ -6,7 +6,6 @@ import { IdentityModule } from '@plaza/identity';
 import { SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { PUSH_SETTINGS, pushSettings } from './common/push.settings';
-import { SessionLiveness } from './common/session-liveness';
 import { DeliveriesRepository } from './delivery/deliveries.repository';
 import { FcmTokenProvider } from './delivery/fcm-token.provider';
 import { FcmSender } from './delivery/fcm.sender';
@@ -42,7 +41,6 @@ export class AppModule {
       controllers: [VapidKeyController, SubscriptionsController],
       providers: [
         { provide: PUSH_SETTINGS, inject: [PLAZA_CONFIG], useFactory: pushSettings },
-        SessionLiveness,
         { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         SubscriptionsRepository,
         SubscriptionsService,

@@ -144,6 +144,29 @@ export class SessionStore {
     return end > Date.now() ? end : null;
   }
 
+  /**
+   * Of `sessionIds`, those that are over (signed out, revoked, expired or idle past
+   * SESSION_IDLE_TTL_SECONDS), by the rule of `endsAt`, in one round trip. A lookup that fails
+   * proves nothing: that session is not counted as over.
+   */
+  async endedAmong(sessionIds: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(sessionIds)];
+    const ended = new Set<string>();
+    if (!unique.length) return ended;
+    const pipeline = this.redis.pipeline();
+    for (const sid of unique) pipeline.hmget(sessionKey(sid), 'lastSeenAt', 'expiresAt');
+    const results = (await pipeline.exec()) ?? [];
+    const now = Date.now();
+    unique.forEach((sid, i) => {
+      const [err, fields] = results[i] ?? [new Error('no reply'), null];
+      if (err) return;
+      const [lastSeenAt, expiresAt] = fields as (string | null)[];
+      if (!UUID.test(sid) || !lastSeenAt || !expiresAt) ended.add(sid);
+      else if (Math.min(Number(expiresAt), Number(lastSeenAt) + this.idleMs) <= now) ended.add(sid);
+    });
+    return ended;
+  }
+
   /** The request path: live session data in one round trip, touching lastSeenAt at most once a minute. */
   async verify(sessionId: string): Promise<VerifiedSession | null> {
     const now = Date.now();

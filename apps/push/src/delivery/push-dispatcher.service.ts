@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SessionStore } from '@plaza/identity';
 import { SafetyGraph } from '@plaza/realtime';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
-import { SessionLiveness } from '../common/session-liveness';
 import { GraphRepository } from '../graph/graph.repository';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
 import { DeliveriesRepository, type DueDelivery } from './deliveries.repository';
@@ -40,7 +40,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
     private readonly subscriptions: SubscriptionsRepository,
     private readonly graph: GraphRepository,
     private readonly presence: PresenceReader,
-    private readonly liveness: SessionLiveness,
+    private readonly sessions: SessionStore,
     private readonly webPush: WebPushSender,
     private readonly fcm: FcmSender,
     private readonly metrics: PushMetrics,
@@ -91,7 +91,7 @@ export class PushDispatcher implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async dispatch(rows: DueDelivery[]): Promise<void> {
-    const ended = await this.liveness.ended(rows.flatMap((r) => (r.session_id ? [r.session_id] : [])));
+    const ended = await this.sessions.endedAmong(rows.flatMap((r) => (r.session_id ? [r.session_id] : [])));
     const endedSubs = [
       ...new Set(rows.filter((r) => r.session_id && ended.has(r.session_id)).map((r) => r.subscription_id)),
     ];

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@plaza/platform';
-import type { Principal } from '@plaza/identity';
+import { type Principal, SessionStore } from '@plaza/identity';
 import { PUSH_SETTINGS, type PushSettings } from '../common/push.settings';
-import { SessionLiveness } from '../common/session-liveness';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import type { SubscriptionDto } from './dto/subscription.dto';
 import { endpointAllowed, validBrowserKey } from './endpoint-origins';
@@ -18,7 +17,7 @@ export class SubscriptionsService {
   constructor(
     @Inject(PUSH_SETTINGS) private readonly settings: PushSettings,
     private readonly subscriptions: SubscriptionsRepository,
-    private readonly liveness: SessionLiveness,
+    private readonly sessions: SessionStore,
   ) {}
 
   /** 503 `push_unavailable` when no VAPID keys are configured. */
@@ -73,7 +72,7 @@ export class SubscriptionsService {
   /** The caller's subscriptions; those whose session has ended are deleted first. */
   async list(caller: Principal): Promise<SubscriptionDto[]> {
     const rows = await this.subscriptions.listForUser(caller.userId);
-    const ended = await this.liveness.ended(rows.flatMap((r) => (r.session_id ? [r.session_id] : [])));
+    const ended = await this.sessions.endedAmong(rows.flatMap((r) => (r.session_id ? [r.session_id] : [])));
     const gone = rows.filter((r) => r.session_id && ended.has(r.session_id));
     await this.subscriptions.deleteMany(gone.map((r) => r.id));
     return rows.filter((r) => !gone.includes(r)).map(subscriptionView);
