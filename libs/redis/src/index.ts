@@ -8,3 +8,4 @@ export {
   type ScriptedRedis,
   type ScriptSignatures,
 } from './redis-scripts';
+export { ModelRebuilder, type ModelRebuilderOptions } from './model-rebuilder';

@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type DomainEvent, OnDomainEvent } from '@plaza/events';
 import { type DirectoryUser, SafetyGraph } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { ModelRebuilder, REDIS, type Redis } from '@plaza/redis';
 import type { EntityManager } from 'typeorm';
 import { UserRepository } from './user.repository';
 
-const REBUILD_LOCK = 'sg:users-rebuild-lock';
-const CHECK_MS = 1000;
 const PAGE = 1000;
 
 /**
@@ -21,25 +19,27 @@ const PAGE = 1000;
  */
 @Injectable()
 export class UserDirectorySync implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(UserDirectorySync.name);
-  private timer?: NodeJS.Timeout;
+  private readonly rebuilder: ModelRebuilder;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly directory: SafetyGraph,
     private readonly users: UserRepository,
-  ) {}
+  ) {
+    this.rebuilder = new ModelRebuilder(redis, {
+      name: 'user directory',
+      lockKey: 'sg:users-rebuild-lock',
+      isReady: () => this.directory.usersReady(),
+      rebuild: () => this.rebuild(),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    const check = () =>
-      this.rebuildIfMissing().catch((err: Error) => this.logger.warn(`user directory rebuild: ${err.message}`));
-    await check();
-    this.timer = setInterval(() => void check(), CHECK_MS);
-    this.timer.unref();
+    await this.rebuilder.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rebuilder.stop();
   }
 
   async put(user: DirectoryUser): Promise<void> {
@@ -47,23 +47,15 @@ export class UserDirectorySync implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Entries are written with NX: a registration that raced the rebuild keeps its own entry. */
-  async rebuildIfMissing(): Promise<boolean> {
-    if (await this.directory.usersReady()) return false;
-    if ((await this.redis.set(REBUILD_LOCK, '1', 'PX', 60_000, 'NX')) !== 'OK') return false;
-    try {
-      let after: string | null = null;
-      for (;;) {
-        const page = await this.users.directoryPage(after, PAGE);
-        await this.directory.loadUsers(page);
-        if (page.length < PAGE) break;
-        after = page[page.length - 1].id;
-      }
-      await this.directory.markUsersReady();
-      this.logger.log('user directory rebuilt from PostgreSQL');
-      return true;
-    } finally {
-      await this.redis.del(REBUILD_LOCK);
+  private async rebuild(): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.users.directoryPage(after, PAGE);
+      await this.directory.loadUsers(page);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].id;
     }
+    await this.directory.markUsersReady();
   }
 
   @OnDomainEvent('profile.updated')

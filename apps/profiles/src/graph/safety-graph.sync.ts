@@ -1,15 +1,12 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { transactionWithRetry } from '@plaza/database';
 import { type DomainEvent, OnDomainEvent } from '@plaza/events';
 import { SafetyGraph } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { ModelRebuilder, REDIS, type Redis } from '@plaza/redis';
 import { DataSource } from 'typeorm';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { SafetyGraphRepository } from './safety-graph.repository';
-
-const REBUILD_LOCK = 'sg:rebuild-lock';
-const CHECK_MS = 1000;
 
 /**
  * Profiles owns the graph, so it writes the safety graph (`@plaza/realtime` SafetyGraph): after
@@ -25,28 +22,34 @@ const CHECK_MS = 1000;
  */
 @Injectable()
 export class SafetyGraphSync implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SafetyGraphSync.name);
-  private timer?: NodeJS.Timeout;
-  private rebuilding = false;
+  private readonly rebuilder: ModelRebuilder;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly graph: SafetyGraph,
     private readonly profiles: ProfilesRepository,
     private readonly edges: SafetyGraphRepository,
-  ) {}
+  ) {
+    this.rebuilder = new ModelRebuilder(redis, {
+      name: 'safety graph',
+      lockKey: 'sg:rebuild-lock',
+      isReady: () => this.graph.isReady(),
+      // The edge tables SHARE-locked: no graph write commits between the read and the write.
+      rebuild: () =>
+        this.dataSource.transaction(async (manager) => {
+          await this.graph.load(await this.edges.allEdgesLocked(manager));
+          await this.graph.markReady();
+        }),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.rebuildIfMissing().catch((err: Error) => this.logger.warn(`safety graph rebuild: ${err.message}`));
-    this.timer = setInterval(() => {
-      this.rebuildIfMissing().catch((err: Error) => this.logger.warn(`safety graph rebuild: ${err.message}`));
-    }, CHECK_MS);
-    this.timer.unref();
+    await this.rebuilder.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rebuilder.stop();
   }
 
   /**
@@ -61,24 +64,6 @@ export class SafetyGraphSync implements OnApplicationBootstrap, OnApplicationShu
       await this.profiles.lockPair(manager, a, b);
       await this.graph.writePair(a, b, await this.edges.pairState(manager, a, b));
     });
-  }
-
-  async rebuildIfMissing(): Promise<boolean> {
-    if (this.rebuilding || (await this.graph.isReady())) return false;
-    if ((await this.redis.set(REBUILD_LOCK, '1', 'PX', 60_000, 'NX')) !== 'OK') return false;
-    this.rebuilding = true;
-    try {
-      const started = Date.now();
-      await this.dataSource.transaction(async (manager) => {
-        await this.graph.load(await this.edges.allEdgesLocked(manager));
-        await this.graph.markReady();
-      });
-      this.logger.log(`safety graph rebuilt from PostgreSQL in ${Date.now() - started} ms`);
-      return true;
-    } finally {
-      this.rebuilding = false;
-      await this.redis.del(REBUILD_LOCK);
-    }
   }
 
   @OnDomainEvent('block.created')
