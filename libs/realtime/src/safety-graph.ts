@@ -1,5 +1,5 @@
 import type { Redis } from '@plaza/redis';
-import { connectionsKey } from './read-models';
+import { connectionsKey, conversationKindKey, conversationMembersKey } from './read-models';
 
 /**
  * The safety graph: the relations that decide who may see or reach whom (blocks either way,
@@ -124,6 +124,32 @@ export class SafetyGraph {
     const out = new Set<string>();
     ((flags as number[] | undefined) ?? []).forEach((f, i) => f === 1 && out.add(others[i]));
     return out;
+  }
+
+  /**
+   * For typing in a conversation, in one round trip: the members blocked either way with
+   * `userId`, and whether the conversation is direct (its kind, or two members for a set written
+   * before kinds were). A non-member gets nothing blocked (the caller refuses them); a member
+   * gets SafetyGraphUnavailableError while the graph is being rebuilt.
+   */
+  async blockedInConversation(
+    userId: string,
+    conversationId: string,
+  ): Promise<{ direct: boolean; blocked: Set<string> }> {
+    const res = await this.redis
+      .pipeline()
+      .exists(SAFETY_READY_KEY)
+      .get(conversationKindKey(conversationId))
+      .smembers(conversationMembersKey(conversationId))
+      .smembers(blocksKey(userId))
+      .exec();
+    const [ready, kind, members, blocks] = values(res) as [number, string | null, string[], string[]];
+    if (!members.includes(userId)) return { direct: false, blocked: new Set() };
+    if (Number(ready) !== 1) throw new SafetyGraphUnavailableError();
+    return {
+      direct: kind === 'direct' || (kind === null && members.length === 2),
+      blocked: new Set(members.filter((m) => m !== userId && blocks.includes(m))),
+    };
   }
 
   /** Which of `others` are connections of `userId`; one round trip. */

@@ -1,4 +1,5 @@
 import { defineScripts, type Redis, type ScriptedRedis } from '@plaza/redis';
+import { conversationMembersKey } from './read-models';
 
 export const TYPING_TTL_MS = 6000;
 const DEADLINES = 'rt:typing:deadlines';
@@ -61,18 +62,17 @@ export class TypingStore {
 
   /**
    * Starts (or renews) typing if the user is within `limit` starts per second (counted under
-   * `limitKey`) and a member per the `membersKey` set.
+   * `limit.key`) and a member of the conversation (per messaging's `ConversationMembers`).
    */
   async start(
     conversationId: string,
     userId: string,
     limit: { key: string; max: number },
-    membersKey: string,
     now = Date.now(),
   ): Promise<TypingStart> {
     const result = await this.redis.plazaStartTyping(
       limit.key,
-      membersKey,
+      conversationMembersKey(conversationId),
       DEADLINES,
       limit.max,
       userId,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SafetyGraph } from '@plaza/realtime';
+import { ConnectionsReadModel, ConversationMembers, SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { CommandForwarder } from './command-forwarder.service';
 import { GatewayMetrics } from './gateway-metrics.service';
@@ -25,6 +25,8 @@ import { TypingService } from './typing.service';
     SocketLifetimeService,
     SocketQuotaService,
     { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
+    { provide: ConversationMembers, inject: [REDIS], useFactory: (redis: Redis) => new ConversationMembers(redis) },
+    { provide: ConnectionsReadModel, inject: [REDIS], useFactory: (redis: Redis) => new ConnectionsReadModel(redis) },
   ],
 })
 export class RealtimeModule {}

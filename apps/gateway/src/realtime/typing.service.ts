@@ -1,16 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@plaza/platform';
 import { REDIS, type Redis } from '@plaza/redis';
-import {
-  blocksKey,
-  conversationKindKey,
-  conversationMembersKey,
-  SAFETY_READY_KEY,
-  SafetyGraph,
-  SafetyGraphUnavailableError,
-  TypingStore,
-  userRoom,
-} from '@plaza/realtime';
+import { ConversationMembers, SafetyGraph, SafetyGraphUnavailableError, TypingStore, userRoom } from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
 import type { PlazaServer } from './socket-data';
 import { SOCKET_LIMITS, SocketRateLimiter } from './socket-rate-limiter.service';
@@ -37,6 +28,7 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly limiter: SocketRateLimiter,
     private readonly metrics: GatewayMetrics,
     private readonly safety: SafetyGraph,
+    private readonly conversations: ConversationMembers,
   ) {
     this.store = new TypingStore(redis);
   }
@@ -60,7 +52,7 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
     const blocked = await this.blockedIn(userId, conversationId);
     const max = SOCKET_LIMITS['typing:start'];
     const limit = { key: this.limiter.key('typing:start', userId), max };
-    const started = await this.store.start(conversationId, userId, limit, conversationMembersKey(conversationId));
+    const started = await this.store.start(conversationId, userId, limit);
     if (started.outcome === 'rate_limited')
       throw new DomainError('rate_limited', `typing:start is limited to ${max} per second`);
     if (started.outcome === 'not_member') throw new DomainError('not_found', 'Conversation not found');
@@ -73,33 +65,19 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * The members blocked either way with the typist, in one round trip; throws `forbidden` for a
-   * direct conversation across a block. A missing safety graph (Redis restarted, being rebuilt)
-   * refuses rather than relays.
+   * The members blocked either way with the typist; throws `forbidden` for a direct conversation
+   * across a block. A missing safety graph (Redis restarted, being rebuilt) refuses rather than
+   * relays. A non-member gets nothing here: the store answers not_found.
    */
   private async blockedIn(userId: string, conversationId: string): Promise<Set<string>> {
-    const res = await this.redis
-      .pipeline()
-      .exists(SAFETY_READY_KEY)
-      .get(conversationKindKey(conversationId))
-      .smembers(conversationMembersKey(conversationId))
-      .smembers(blocksKey(userId))
-      .exec();
-    const [ready, kind, members, blocks] = (res ?? []).map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    }) as [number, string | null, string[], string[]];
-    if (!members.includes(userId)) return new Set(); // not a member: the store answers not_found
-    if (ready !== 1) throw new SafetyGraphUnavailableError();
-    const blocked = new Set(members.filter((m) => m !== userId && blocks.includes(m)));
-    const direct = kind === 'direct' || (kind === null && members.length === 2);
+    const { direct, blocked } = await this.safety.blockedInConversation(userId, conversationId);
     if (direct && blocked.size) throw new DomainError('forbidden', 'You cannot message this user');
     return blocked;
   }
 
   /** A client's `typing:stop`: like every command, refused for non-members. */
   async stopByClient(userId: string, conversationId: string): Promise<void> {
-    const members = await this.redis.smembers(conversationMembersKey(conversationId));
+    const members = await this.conversations.members(conversationId);
     if (!members.includes(userId)) throw new DomainError('not_found', 'Conversation not found');
     if (await this.store.stop(conversationId, userId))
       this.relay(await this.unblocked(members, userId), conversationId, userId, false);
@@ -107,13 +85,13 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
 
   async stop(userId: string, conversationId: string): Promise<void> {
     if (!(await this.store.stop(conversationId, userId))) return;
-    const members = await this.redis.smembers(conversationMembersKey(conversationId));
+    const members = await this.conversations.members(conversationId);
     this.relay(await this.unblocked(members, userId), conversationId, userId, false);
   }
 
   private async sweep(): Promise<void> {
     for (const { conversationId, userId } of await this.store.claimExpired()) {
-      const members = await this.redis.smembers(conversationMembersKey(conversationId));
+      const members = await this.conversations.members(conversationId);
       this.relay(await this.unblocked(members, userId), conversationId, userId, false);
     }
   }
