@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit, Optional } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { REDIS, type Redis } from '@plaza/redis';
 import { DataSource } from 'typeorm';
@@ -9,7 +9,6 @@ import { PostgresHealthIndicator } from './postgres.health';
 import { RedisHealthIndicator } from './redis.health';
 
 /** Health checks every app shares (PostgreSQL, pending migrations, Redis) and `/metrics`. */
-@Global()
 @Module({
   // Terminus would log every failing probe at error level; the Redis and PostgreSQL clients
   // already log an outage, once per few seconds.

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@plaza/identity';
+import { HealthModule } from '@plaza/platform';
 import { ConnectionsReadModel, ConversationMembers, SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { CommandForwarder } from './command-forwarder.service';
@@ -13,6 +15,7 @@ import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
 @Module({
+  imports: [HealthModule, IdentityModule],
   controllers: [PresenceController],
   providers: [
     RealtimeGateway,
