@@ -104,7 +104,7 @@ export async function startApp(app, { env, port, timeoutMs = 90_000, inherit = f
  * `apps` (domain apps, started together) and then one gateway, on free ports, against
  * `databaseUrl` and `redisUrl`, in production mode with warnings only and rate limits out of
  * the way; `env` adds to or overrides that; `nodeArgs` as for startApp. Resolves
- * `{ gateway: <base URL>, stop() }`.
+ * `{ gateway: <base URL>, urls: { <app>: <base URL> }, stop() }`.
  */
 export async function startPlatform({ databaseUrl, redisUrl, apps, env: extra = {}, nodeArgs = [] }) {
   const ports = {};
@@ -137,7 +137,8 @@ export async function startPlatform({ databaseUrl, redisUrl, apps, env: extra = 
     await stop();
     throw err;
   }
-  return { gateway: `http://127.0.0.1:${ports.gateway}`, stop };
+  const urls = Object.fromEntries(apps.map((app) => [app, `http://127.0.0.1:${ports[app]}`]));
+  return { gateway: `http://127.0.0.1:${ports.gateway}`, urls, stop };
 }
 
 /** Polls `check` every 100 ms until it is truthy; throws `<what>: not ready` after `timeoutMs`. */

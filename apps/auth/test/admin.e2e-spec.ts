@@ -1,5 +1,13 @@
 import { Client } from 'pg';
-import { grantRole, loginUser, registerUser, sharedPlatform, type TestUser, waitFor } from '@plaza/testing';
+import {
+  expectErrorBody,
+  grantRole,
+  loginUser,
+  registerUser,
+  sharedPlatform,
+  type TestUser,
+  waitFor,
+} from '@plaza/testing';
 
 describe('admin: roles, suspension and the audit log', () => {
   const platform = sharedPlatform();
@@ -179,13 +187,7 @@ describe('admin: roles, suspension and the audit log', () => {
     }
     expect((await api.post('/api/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401);
     const login = await api.post('/api/auth/login', { email: user.email, password: user.password });
-    expect(login.status).toBe(403);
-    expect(login.body).toEqual({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: expect.any(String),
-      code: 'account_suspended',
-    });
+    expectErrorBody(login, 403, 'account_suspended');
     // A wrong password still gets the plain 401: suspension is not revealed without the password.
     expect((await api.post('/api/auth/login', { email: user.email, password: 'wrong password 123' })).status).toBe(401);
 

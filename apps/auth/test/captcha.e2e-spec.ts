@@ -1,5 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { apiClient, type ApiClient, freePort, type Platform, registrationBody, startPlatform } from '@plaza/testing';
+import {
+  apiClient,
+  type ApiClient,
+  expectErrorBody,
+  freePort,
+  type Platform,
+  registrationBody,
+  startPlatform,
+} from '@plaza/testing';
 import { startPrivateRedis } from './private-redis';
 
 /** Answers of the fake siteverify endpoint, by the captcha token the client sent. */
@@ -100,13 +108,7 @@ describe('reCAPTCHA v3 on register and login (fake siteverify server)', () => {
   ])('refuses registration with %s: 403 captcha_failed, nothing created', async (_label, token) => {
     const body = registrationBody();
     const res = await register(token, body);
-    expect(res.status).toBe(403);
-    expect(res.body).toEqual({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: expect.any(String),
-      code: 'captcha_failed',
-    });
+    expectErrorBody(res, 403, 'captcha_failed');
     expect((await login(body.email, body.password, 'ok-login')).status).toBe(401);
     // The handle is still free.
     expect((await register('ok-register', { ...registrationBody(), handle: body.handle })).status).toBe(201);

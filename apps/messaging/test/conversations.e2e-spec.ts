@@ -1,4 +1,4 @@
-import { conversationMembersKey } from '@plaza/realtime';
+import { ConversationMembers } from '@plaza/realtime';
 import Redis from 'ioredis';
 import {
   blockUser,
@@ -183,7 +183,7 @@ describe('messaging: conversations over REST through both gateways', () => {
     it('keeps the Redis membership set the gateway reads for typing in step with create, add and leave', async () => {
       const redis = new Redis(platform.env.REDIS_URL);
       try {
-        const members = async (id: string) => (await redis.smembers(conversationMembersKey(id))).sort();
+        const members = async (id: string) => (await new ConversationMembers(redis).members(id)).sort();
         const id = await openConversation(api1, ada, [bob.id, cyd.id]);
         expect(await members(id)).toEqual([ada.id, bob.id, cyd.id].sort());
         expect((await api1.delete(`/api/conversations/${id}/members/me`, { token: bob.token })).status).toBe(204);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { conversationMembersKey } from '@plaza/realtime';
+import { ConversationMembers } from '@plaza/realtime';
 import Redis from 'ioredis';
 import {
   internalClient,
@@ -69,7 +69,8 @@ describe('messaging: read models from the graph events, and ordering across mess
     const [eve, fay] = await Promise.all([registerMember(api1), registerMember(api2)]);
     const lost = await openConversation(api1, eve, [fay.id]);
     const redis = new Redis(platform.env.REDIS_URL);
-    await redis.del(conversationMembersKey(lost));
+    const members = new ConversationMembers(redis);
+    await members.set(lost, []); // an empty set is no set: as after a Redis restart
     const port = await freePort();
     const second = spawn(process.execPath, [mainFile('messaging')], {
       env: { ...process.env, ...platform.env, MESSAGING_PORT: String(port), LOG_LEVEL: 'warn' },
@@ -82,10 +83,10 @@ describe('messaging: read models from the graph events, and ordering across mess
         timeoutMs: 20_000,
         message: 'second messaging instance',
       });
-      await waitFor(async () => (await redis.smembers(conversationMembersKey(lost))).length === 2, {
+      await waitFor(async () => (await members.members(lost)).length === 2, {
         message: 'restored member set',
       });
-      expect((await redis.smembers(conversationMembersKey(lost))).sort()).toEqual([eve.id, fay.id].sort());
+      expect((await members.members(lost)).sort()).toEqual([eve.id, fay.id].sort());
 
       const messaging1 = internalClient(platform.apps.messaging, platform.env);
       const [ada, bob]: Member[] = await Promise.all([registerMember(api1), registerMember(api2)]);

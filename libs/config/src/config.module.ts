@@ -3,6 +3,7 @@ import type { PlazaConfig } from './config.schema';
 
 export const PLAZA_CONFIG = Symbol('PLAZA_CONFIG');
 
+// Global: every provider of every app reads its settings (DESIGN.md, "Global modules").
 @Global()
 @Module({})
 export class ConfigModule {

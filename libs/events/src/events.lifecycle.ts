@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { HealthRegistry } from '@plaza/platform';
+import { HealthRegistry, RedisHealthIndicator } from '@plaza/platform';
 import { closeRedis, type Redis } from '@plaza/redis';
 import { EventConsumer } from './event-consumer.service';
 import { EventsMetrics } from './events.metrics';
@@ -37,23 +37,15 @@ export class EventsLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     @Optional() private readonly health?: HealthRegistry,
+    @Optional() private readonly redisHealth?: RedisHealthIndicator,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.discoverHandlers();
     this.metrics.setSources({ streams: () => this.consumer.stats(), outbox: () => this.relay.stats() });
-    this.health?.register('events', async () => {
-      const [streams, outbox] = await Promise.all([
-        this.consumer.stats(),
-        this.options.relay ? this.relay.stats() : undefined,
-      ]);
-      return {
-        group: this.options.group,
-        consumer: this.options.consumerName,
-        streams: Object.fromEntries(streams.map((s) => [s.stream, { lag: s.lag, pending: s.pending }])),
-        ...(outbox ? { outbox } : {}),
-      };
-    });
+    const { health, redisHealth } = this;
+    if (health && redisHealth)
+      health.register('events', () => redisHealth.isHealthy('events', this.redis, () => this.stats()));
     if (this.options.relay) await this.relay.start();
     if (this.options.consume) await this.consumer.start();
     const events = this.consumer.subscribedEvents;
@@ -67,6 +59,20 @@ export class EventsLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     await this.consumer.stop({ drainTimeoutMs: Math.max(1000, this.config.SHUTDOWN_GRACE_MS - 2000) });
     await this.relay.stop();
     await Promise.all([closeRedis(this.redis), closeRedis(this.reader)]);
+  }
+
+  /** What readiness shows of the events: lag and pending per stream, and the outbox backlog. */
+  private async stats(): Promise<Record<string, unknown>> {
+    const [streams, outbox] = await Promise.all([
+      this.consumer.stats(),
+      this.options.relay ? this.relay.stats() : undefined,
+    ]);
+    return {
+      group: this.options.group,
+      consumer: this.options.consumerName,
+      streams: Object.fromEntries(streams.map((s) => [s.stream, { lag: s.lag, pending: s.pending }])),
+      ...(outbox ? { outbox } : {}),
+    };
   }
 
   private discoverHandlers(): void {

@@ -29,7 +29,6 @@ export class EventsModule {
     const { metricsRegistry, ...options } = config;
     return {
       module: EventsModule,
-      global: true,
       imports: [DiscoveryModule],
       providers: [
         {

@@ -13,7 +13,8 @@ import {
   OnDomainEvent,
   OutboxService,
 } from '@plaza/events';
-import { HealthRegistry } from '@plaza/platform';
+import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { HealthRegistry, RedisHealthIndicator } from '@plaza/platform';
 import { createTestDatabase, dropTestDatabase, waitFor } from '@plaza/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -64,8 +65,9 @@ describe('EventsModule: wiring in a Nest app', () => {
     });
     @Global()
     @Module({
-      providers: [{ provide: DataSource, useValue: dataSource }, HealthRegistry],
-      exports: [DataSource, HealthRegistry],
+      imports: [TerminusModule.forRoot({ logger: false })],
+      providers: [{ provide: DataSource, useValue: dataSource }, HealthRegistry, RedisHealthIndicator],
+      exports: [DataSource, HealthRegistry, RedisHealthIndicator, TerminusModule],
     })
     class InfraModule {}
     const moduleRef = await Test.createTestingModule({
@@ -112,13 +114,13 @@ describe('EventsModule: wiring in a Nest app', () => {
       // The relay deletes the outbox row after its XADD, so the handler can run a moment before.
       const health = await waitFor(
         async () => {
-          const h = await app.get(HealthRegistry).run();
-          return (h.checks.events as { outbox?: { pending?: number } }).outbox?.pending === 0 ? h : null;
+          const h = await app.get(HealthCheckService).check(app.get(HealthRegistry).indicators());
+          return (h.details.events as { outbox?: { pending?: number } }).outbox?.pending === 0 ? h : null;
         },
         { timeoutMs: 3000, message: 'outbox drained' },
       );
-      expect(health.checks.events).toMatchObject({ status: 'up', group: 'feed', outbox: { pending: 0 } });
-      const streams = Object.values(health.checks.events.streams as Record<string, { lag: number; pending: number }>);
+      expect(health.details.events).toMatchObject({ status: 'up', group: 'feed', outbox: { pending: 0 } });
+      const streams = Object.values(health.details.events.streams as Record<string, { lag: number; pending: number }>);
       expect(streams).toEqual([{ lag: 0, pending: 0 }]);
 
       const metrics = await app.get(EventsMetrics).registry.metrics();

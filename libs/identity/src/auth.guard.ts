@@ -1,13 +1,6 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  ServiceUnavailableException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DomainError } from '@plaza/platform';
 import { type AccessVerifier, bearerToken } from './access.verifier';
 import { type Principal, UnauthenticatedError, VerifierUnavailableError } from './session.types';
 import { PERMISSIONS_KEY } from './require-permissions.decorator';
@@ -35,22 +28,16 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     const token = bearerToken(req.headers.authorization);
-    if (!token) throw new UnauthorizedException({ message: 'Authentication required', code: 'unauthorized' });
+    if (!token) throw new DomainError('unauthorized', 'Authentication required');
     let principal: Principal;
     try {
       principal = await this.verifier.verify(token);
     } catch (err) {
       if (err instanceof UnauthenticatedError) {
-        throw new UnauthorizedException({
-          message: 'Invalid or expired token, or the session was revoked',
-          code: 'unauthorized',
-        });
+        throw new DomainError('unauthorized', 'Invalid or expired token, or the session was revoked');
       }
       if (err instanceof VerifierUnavailableError) {
-        throw new ServiceUnavailableException({
-          message: 'The identity provider is unavailable, retry shortly',
-          code: 'unavailable',
-        });
+        throw new DomainError('unavailable', 'The identity provider is unavailable, retry shortly');
       }
       throw err;
     }
@@ -65,7 +52,7 @@ export class AuthGuard implements CanActivate {
       ]) ?? [];
     const missing = required.filter((p) => !principal.permissions.includes(p));
     if (missing.length) {
-      throw new ForbiddenException({ message: `Missing permission: ${missing.join(', ')}`, code: 'forbidden' });
+      throw new DomainError('forbidden', `Missing permission: ${missing.join(', ')}`);
     }
     return true;
   }

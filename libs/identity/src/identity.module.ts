@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { REDIS, type Redis } from '@plaza/redis';
 import { AccessTokenService } from './access-token.service';
@@ -12,9 +12,8 @@ const AUTH_RUNTIME = Symbol('AUTH_RUNTIME');
 /**
  * Import once per app (after DomainAppModule, which provides config and Redis). Provides AuthGuard
  * (use it through `@Authenticated(...permissions)`), and the session store, token service and
- * socket revoker for apps that manage sessions.
+ * socket revoker for apps that manage sessions. Import it in each module that authenticates.
  */
-@Global()
 @Module({
   providers: [
     {

@@ -38,7 +38,7 @@ export function isUnavailableError(err: unknown): boolean {
 /**
  * Turns every error into the contract's shape: the one mapping of DomainError to HTTP (its code's
  * status; `code` is the finer reason when there is one, else the general code). HttpExceptions
- * (raised by Nest itself, the validation pipe and guards) keep their status; anything
+ * (raised by Nest itself and the validation pipe) keep their status; anything
  * else is logged and answered with a bare 500 (or 503 when a backing service is down) so that no
  * stack trace, SQL or internal detail ever leaves the process.
  */
@@ -81,12 +81,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (host.getType() !== 'http') throw exception;
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const headers =
-      (exception instanceof DomainError && exception.headers) ||
-      (exception instanceof HttpException &&
-        (exception.getResponse() as { headers?: Record<string, string> }).headers) ||
-      {};
-    void reply.headers(headers).status(body.statusCode).send(body);
+    void sendError(host.switchToHttp().getResponse<FastifyReply>(), exception, body);
   }
+}
+
+/** Answers `exception` in the contract's shape, with the headers a DomainError carries (`Retry-After`). */
+export function sendError(reply: FastifyReply, exception: unknown, body = toErrorBody(exception)): FastifyReply {
+  const headers = (exception instanceof DomainError && exception.headers) || {};
+  return reply.headers(headers).status(body.statusCode).send(body);
 }

@@ -15,6 +15,8 @@ export class DomainAppModule {
   static forRoot(name: string, config: PlazaConfig, schema: AppSchemaOptions): DynamicModule {
     return {
       module: DomainAppModule,
+      // Global: the lib modules an app imports (events, identity) resolve its DataSource, Redis and
+      // health registry from here (DESIGN.md, "Global modules").
       global: true,
       imports: [
         ConfigModule.forRoot(config),

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import { type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
@@ -9,20 +10,33 @@ import { HealthRegistry } from './health.registry';
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly registry: HealthRegistry) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly registry: HealthRegistry,
+  ) {}
 
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
-  /** 200 when every check is up; 503 naming the failing check otherwise. */
+  /**
+   * 200 `{status: 'ok', checks}` when every check is up; 503 `{status: 'error', failing, checks}`
+   * naming the failing checks, or `status: 'shutting_down'` once the process is stopping.
+   */
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const { ok, checks } = await this.registry.run();
-    const failing = Object.keys(checks).filter((name) => checks[name].status === 'down');
-    await reply
-      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .send(ok ? { status: 'ok', checks } : { status: 'error', failing, checks });
+    // Terminus throws its result for a 503; the contract's body is built from it either way.
+    const result = await this.health.check(this.registry.indicators()).catch((err: unknown) => {
+      if (err instanceof ServiceUnavailableException) return err.getResponse() as HealthCheckResult;
+      throw err;
+    });
+    const checks = result.details;
+    if (result.status === 'ok') {
+      await reply.status(HttpStatus.OK).send({ status: 'ok', checks });
+      return;
+    }
+    const failing = Object.keys(result.error ?? {});
+    await reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({ status: result.status, failing, checks });
   }
 }

@@ -1,38 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import type { HealthIndicatorFunction } from '@nestjs/terminus';
 
-export type HealthCheck = () => Promise<Record<string, unknown> | void>;
-
-/** Named readiness checks; any module may add its own (event lag, upstreams, ...). */
+/**
+ * The readiness checks of this process by name; any module adds its own (event lag, the
+ * gateway's PostgreSQL pool). `HealthController` runs them all through Terminus.
+ */
 @Injectable()
 export class HealthRegistry {
-  private readonly checks = new Map<string, HealthCheck>();
+  private readonly checks = new Map<string, HealthIndicatorFunction>();
 
-  register(name: string, check: HealthCheck): void {
+  register(name: string, check: HealthIndicatorFunction): void {
     this.checks.set(name, check);
   }
 
-  async run(timeoutMs = 2000): Promise<{
-    ok: boolean;
-    checks: Record<string, { status: 'up' | 'down'; error?: string } & Record<string, unknown>>;
-  }> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          const details = await Promise.race([
-            check(),
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-            }),
-          ]);
-          return [name, { status: 'up' as const, ...(details ?? {}) }] as const;
-        } catch (err) {
-          return [name, { status: 'down' as const, error: err instanceof Error ? err.message : String(err) }] as const;
-        } finally {
-          clearTimeout(timer);
-        }
-      }),
-    );
-    return { ok: entries.every(([, r]) => r.status === 'up'), checks: Object.fromEntries(entries) };
+  indicators(): HealthIndicatorFunction[] {
+    return [...this.checks.values()];
   }
 }

@@ -17,7 +17,9 @@ export { ApiCreatedOrOk, createdOrOk } from './created-or-ok.reply';
 export { errorBody, type ErrorBody } from './error-body';
 export { DomainAppModule } from './domain-app.module';
 export { HealthModule } from './health.module';
-export { type HealthCheck, HealthRegistry } from './health.registry';
+export { HealthRegistry } from './health.registry';
+export { PostgresHealthIndicator } from './postgres.health';
+export { RedisHealthIndicator } from './redis.health';
 export { loggerOptions, requestId } from './logger.options';
 export { MetricsController, MetricsRegistry } from './metrics';
 export {

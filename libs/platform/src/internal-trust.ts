@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PlazaConfig } from '@plaza/config';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendError } from './all-exceptions.filter';
+import { DomainError } from './domain-error';
 import { errorBody } from './error-body';
 
 /**
@@ -84,12 +86,14 @@ export function registerInternalTrust(
     if (path.startsWith('/health/')) return;
     if (isPrivateRoute(path)) {
       if (internal || hasInternalBearer(req, token)) return;
+      // The answer of an unknown route: nothing tells that the route exists.
       await reply.status(404).send(errorBody(404, 'Not Found'));
       return;
     }
     if (edge || internal) return;
-    await reply
-      .status(401)
-      .send(errorBody(401, 'This service only answers the Plaza gateway; call the API through it', 'unauthorized'));
+    await sendError(
+      reply,
+      new DomainError('unauthorized', 'This service only answers the Plaza gateway; call the API through it'),
+    );
   });
 }

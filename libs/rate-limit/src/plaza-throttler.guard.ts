@@ -1,6 +1,6 @@
-import { HttpException, HttpStatus, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { clientIp, type IpRequest } from '@plaza/platform';
+import { clientIp, DomainError, type IpRequest } from '@plaza/platform';
 
 /**
  * The throttler guard with Plaza's client IP (the gateway's header, never X-Forwarded-For) and
@@ -17,13 +17,8 @@ export class PlazaThrottlerGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const retryAfter = Math.max(1, detail.timeToBlockExpire);
-    throw new HttpException(
-      {
-        message: 'Too many requests, retry later',
-        code: 'rate_limited',
-        headers: { 'Retry-After': String(retryAfter) },
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    throw new DomainError('rate_limited', 'Too many requests, retry later', {
+      headers: { 'Retry-After': String(retryAfter) },
+    });
   }
 }

@@ -14,28 +14,15 @@ export {
   LOG_HARD_CAP,
   LOG_MIN_AGE_MS,
   LOG_MIN_EVENTS,
-  messageOrderKey,
   streamIdOf,
 } from './event-log';
+export { ConnectionsReadModel, ConversationMembers } from './read-models';
 export {
-  ConnectionsReadModel,
-  connectionsKey,
-  conversationKindKey,
-  ConversationMembers,
-  conversationMembersKey,
-} from './read-models';
-export {
-  blocksKey,
-  deletedPostKey,
   type DirectoryUser,
-  directoryHandleKey,
-  directoryUserKey,
-  followingKey,
   type PairState,
   SAFETY_READY_KEY,
   SafetyGraph,
   SafetyGraphUnavailableError,
-  USERS_READY_KEY,
   type ViewerGraph,
 } from './safety-graph';
 export {
@@ -77,4 +64,4 @@ export {
   lastSeenKey,
   presenceKey,
 } from './presence-keys';
-export { type PresenceStatus, readPresence, visiblePresence } from './presence.reader';
+export { type PresenceStatus, visiblePresence } from './presence.reader';

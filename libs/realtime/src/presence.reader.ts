@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { lastSeenKey, presenceKey } from './presence-keys';
-import { connectionsKey } from './read-models';
+import { ConnectionsReadModel } from './read-models';
 
 export interface PresenceStatus {
   userId: string;
@@ -30,7 +30,7 @@ export async function visiblePresence(
   viewerId: string,
   userIds: readonly string[],
 ): Promise<PresenceStatus[]> {
-  const connected = new Set(userIds.length ? await redis.smembers(connectionsKey(viewerId)) : []);
+  const connected = new Set(userIds.length ? await new ConnectionsReadModel(redis).connections(viewerId) : []);
   const known = new Map(
     (
       await readPresence(

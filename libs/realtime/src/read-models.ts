@@ -32,6 +32,20 @@ export class ConversationMembers {
   async members(conversationId: string): Promise<string[]> {
     return this.redis.smembers(conversationMembersKey(conversationId));
   }
+
+  /**
+   * Of `conversations`, the ids whose member set is missing (Redis restarted empty), in one round
+   * trip; writes each kind where it is missing on the way (a kind never changes).
+   */
+  async missing(
+    conversations: ReadonlyArray<{ conversationId: string; kind: 'direct' | 'group' }>,
+  ): Promise<Set<string>> {
+    const pipeline = this.redis.pipeline();
+    for (const { conversationId } of conversations) pipeline.exists(conversationMembersKey(conversationId));
+    for (const { conversationId, kind } of conversations) pipeline.set(conversationKindKey(conversationId), kind, 'NX');
+    const exists = (await pipeline.exec()) ?? [];
+    return new Set(conversations.filter((_, i) => Number(exists[i]?.[1]) === 0).map((c) => c.conversationId));
+  }
 }
 
 export class ConnectionsReadModel {

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { REDIS, type Redis } from '@plaza/redis';
 import { ConnectionsReadModel, ConversationMembers } from './read-models';
@@ -7,7 +7,6 @@ import { SafetyGraph } from './safety-graph';
 import { TypingStore } from './typing.store';
 
 /** Gives an app the publisher and the read models; uses the app's regular Redis client. */
-@Global()
 @Module({
   providers: [
     {

@@ -5,6 +5,8 @@ import { closeRedis, createRedisClient } from './redis.factory';
 
 export const REDIS = Symbol('REDIS');
 
+// Global: the process's one Redis client, which the lib modules (identity, events, realtime, health)
+// and most app providers use, configured once at the root (DESIGN.md, "Global modules").
 @Global()
 @Module({})
 export class RedisModule implements OnApplicationShutdown {

@@ -17,6 +17,7 @@ export {
   TEST_INTERNAL_TOKEN,
 } from './platform';
 export { freePort } from './ports';
+export { expectErrorBody } from './error-body.expect';
 export { expectRateLimited, SPOOFED_IP_HEADERS } from './rate-limit.expect';
 export { sharedPlatform } from './shared-platform';
 export { ADMIN_DATABASE_URL, createTestDatabase, dropTestDatabase } from './test-database';

@@ -1,3 +1,4 @@
+import { expectErrorBody } from './error-body.expect';
 import type { ApiResponse } from './http-client';
 
 /**
@@ -16,13 +17,7 @@ export const SPOOFED_IP_HEADERS: readonly Record<string, string>[] = [
  * `Retry-After` (seconds) above `retryAfter.above` and at most `retryAfter.atMost`.
  */
 export function expectRateLimited(res: ApiResponse, retryAfter: { above: number; atMost: number }): void {
-  expect(res.status).toBe(429);
-  expect(res.body).toEqual({
-    statusCode: 429,
-    error: 'Too Many Requests',
-    message: expect.any(String),
-    code: 'rate_limited',
-  });
+  expectErrorBody(res, 429, 'rate_limited');
   const seconds = Number(res.headers.get('retry-after'));
   expect(seconds).toBeGreaterThan(retryAfter.above);
   expect(seconds).toBeLessThanOrEqual(retryAfter.atMost);

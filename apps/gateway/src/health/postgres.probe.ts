@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
-import { HealthRegistry } from '@plaza/platform';
+import { HealthRegistry, PostgresHealthIndicator } from '@plaza/platform';
 import { Pool } from 'pg';
 
 /** The gateway owns no schema, but its readiness still says whether PostgreSQL answers. */
@@ -11,6 +11,7 @@ export class PostgresProbe implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(PLAZA_CONFIG) config: PlazaConfig,
     private readonly registry: HealthRegistry,
+    private readonly postgresHealth: PostgresHealthIndicator,
   ) {
     this.pool = new Pool({
       connectionString: config.DATABASE_URL,
@@ -22,9 +23,9 @@ export class PostgresProbe implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.registry.register('postgres', async () => {
-      await this.pool.query('SELECT 1');
-    });
+    this.registry.register('postgres', () =>
+      this.postgresHealth.isHealthy('postgres', () => this.pool.query('SELECT 1')),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

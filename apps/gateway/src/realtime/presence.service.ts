@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { defineScripts, REDIS, type Redis, type ScriptedRedis } from '@plaza/redis';
 import {
-  connectionsKey,
+  ConnectionsReadModel,
   type EphemeralEvents,
   GATEWAY_ALIVE_TTL_MS as ALIVE_TTL_MS,
   GATEWAY_INSTANCES_KEY as INSTANCES,
@@ -10,8 +10,9 @@ import {
   gatewayUsersKey as usersKey,
   lastSeenKey,
   presenceKey,
-  readPresence,
+  type PresenceStatus,
   userRoom,
+  visiblePresence,
 } from '@plaza/realtime';
 import type { PlazaServer } from './socket-data';
 import { socketCountKey } from './socket-quota.service';
@@ -52,7 +53,10 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   private server?: PlazaServer;
   private readonly redis: ScriptedRedis<PresenceScripts>;
 
-  constructor(@Inject(REDIS) redis: Redis) {
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    private readonly connections: ConnectionsReadModel,
+  ) {
     this.redis = defineScripts<PresenceScripts>(redis, { plazaPresenceLeave: { numberOfKeys: 3, lua: LEAVE_LUA } });
   }
 
@@ -107,8 +111,9 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     await this.leave(this.instanceId, userId, new Date());
   }
 
-  async status(userIds: string[]): Promise<{ userId: string; online: boolean; lastSeenAt: string | null }[]> {
-    return readPresence(this.redis, userIds);
+  /** Presence as `viewerId` may see it: their connections' real state, anyone else offline. */
+  async visibleTo(viewerId: string, userIds: string[]): Promise<PresenceStatus[]> {
+    return visiblePresence(this.redis, viewerId, userIds);
   }
 
   private async leave(instance: string, userId: string, at: Date): Promise<void> {
@@ -150,7 +155,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async announce(userId: string, payload: EphemeralEvents['presence']): Promise<void> {
-    const connections = await this.redis.smembers(connectionsKey(userId));
+    const connections = await this.connections.connections(userId);
     if (connections.length && this.server) this.server.to(connections.map(userRoom)).emit('presence', payload);
   }
 }

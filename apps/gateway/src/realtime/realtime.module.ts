@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { SafetyGraph } from '@plaza/realtime';
+import { IdentityModule } from '@plaza/identity';
+import { HealthModule } from '@plaza/platform';
+import { ConnectionsReadModel, ConversationMembers, SafetyGraph } from '@plaza/realtime';
 import { REDIS, type Redis } from '@plaza/redis';
 import { CommandForwarder } from './command-forwarder.service';
 import { GatewayMetrics } from './gateway-metrics.service';
@@ -13,6 +15,7 @@ import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
 @Module({
+  imports: [HealthModule, IdentityModule],
   controllers: [PresenceController],
   providers: [
     RealtimeGateway,
@@ -25,6 +28,8 @@ import { TypingService } from './typing.service';
     SocketLifetimeService,
     SocketQuotaService,
     { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
+    { provide: ConversationMembers, inject: [REDIS], useFactory: (redis: Redis) => new ConversationMembers(redis) },
+    { provide: ConnectionsReadModel, inject: [REDIS], useFactory: (redis: Redis) => new ConnectionsReadModel(redis) },
   ],
 })
 export class RealtimeModule {}

@@ -1,13 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@plaza/platform';
 import { REDIS, type Redis } from '@plaza/redis';
-import {
-  conversationMembersKey,
-  SafetyGraph,
-  SafetyGraphUnavailableError,
-  TypingStore,
-  userRoom,
-} from '@plaza/realtime';
+import { ConversationMembers, SafetyGraph, SafetyGraphUnavailableError, TypingStore, userRoom } from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
 import type { PlazaServer } from './socket-data';
 import { SOCKET_LIMITS, SocketRateLimiter } from './socket-rate-limiter.service';
@@ -30,10 +24,11 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly limiter: SocketRateLimiter,
     private readonly metrics: GatewayMetrics,
     private readonly safety: SafetyGraph,
+    private readonly conversations: ConversationMembers,
   ) {
     this.store = new TypingStore(redis);
   }
@@ -73,7 +68,7 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** A client's `typing:stop`: like every command, refused for non-members. */
   async stopByClient(userId: string, conversationId: string): Promise<void> {
-    const members = await this.redis.smembers(conversationMembersKey(conversationId));
+    const members = await this.conversations.members(conversationId);
     if (!members.includes(userId)) throw new DomainError('not_found', 'Conversation not found');
     if (await this.store.stop(conversationId, userId))
       this.relay(await this.unblocked(members, userId), conversationId, userId, false);
@@ -81,13 +76,13 @@ export class TypingService implements OnApplicationBootstrap, OnApplicationShutd
 
   async stop(userId: string, conversationId: string): Promise<void> {
     if (!(await this.store.stop(conversationId, userId))) return;
-    const members = await this.redis.smembers(conversationMembersKey(conversationId));
+    const members = await this.conversations.members(conversationId);
     this.relay(await this.unblocked(members, userId), conversationId, userId, false);
   }
 
   private async sweep(): Promise<void> {
     for (const { conversationId, userId } of await this.store.claimExpired()) {
-      const members = await this.redis.smembers(conversationMembersKey(conversationId));
+      const members = await this.conversations.members(conversationId);
       this.relay(await this.unblocked(members, userId), conversationId, userId, false);
     }
   }

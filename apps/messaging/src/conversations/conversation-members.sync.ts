@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { conversationKindKey, ConversationMembers, conversationMembersKey } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConversationMembers } from '@plaza/realtime';
 import { ConversationsRepository } from './conversations.repository';
 
 const PAGE = 500;
@@ -18,7 +17,6 @@ export class ConversationMembersSync implements OnApplicationBootstrap {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly members: ConversationMembers,
-    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,13 +34,10 @@ export class ConversationMembersSync implements OnApplicationBootstrap {
     let restored = 0;
     for (;;) {
       const page = await this.conversations.membershipPage(after, PAGE);
-      const pipeline = this.redis.pipeline();
-      for (const { conversationId } of page) pipeline.exists(conversationMembersKey(conversationId));
-      // The kind never changes: written when missing (also for sets kept from before it existed).
-      for (const { conversationId, kind } of page) pipeline.set(conversationKindKey(conversationId), kind, 'NX');
-      const exists = (await pipeline.exec()) ?? [];
-      for (const [i, { conversationId, memberIds, kind }] of page.entries()) {
-        if (Number(exists[i]?.[1]) === 0 && memberIds.length) {
+      // Also writes the kinds that are missing (for sets kept from before kinds existed).
+      const missing = await this.members.missing(page);
+      for (const { conversationId, memberIds, kind } of page) {
+        if (missing.has(conversationId) && memberIds.length) {
           await this.members.set(conversationId, memberIds, kind);
           restored++;
         }
