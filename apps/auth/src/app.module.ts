@@ -30,8 +30,7 @@ import { UserEntity } from './users/user.entity';
 import { UserRepository } from './users/user.repository';
 import { AuthResolver } from './graphql/auth.resolver';
 import { UserDirectorySync } from './users/user-directory.sync';
-import { SafetyGraph } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { RealtimeModule } from '@plaza/realtime';
 
 type Req = IpRequest & { body?: { email?: unknown } };
 
@@ -48,6 +47,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        RealtimeModule,
         DomainAppModule.forRoot('auth', config, {
           schema: 'auth',
           entities: [UserEntity, AuditEntryEntity, ...EVENTS_ENTITIES],
@@ -85,7 +85,6 @@ export class AppModule {
         MailEventsHandler,
         AuthResolver,
         UserDirectorySync,
-        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         { provide: APP_INTERCEPTOR, useClass: OidcProvisioningInterceptor },
       ],
     };

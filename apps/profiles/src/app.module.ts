@@ -3,8 +3,7 @@ import type { PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/platform';
 import { IdentityModule } from '@plaza/identity';
-import { SafetyGraph } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { RealtimeModule } from '@plaza/realtime';
 import { BlocksController } from './graph/blocks.controller';
 import { BlocksRepository } from './graph/blocks.repository';
 import { BlocksService } from './graph/blocks.service';
@@ -39,6 +38,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        RealtimeModule,
         DomainAppModule.forRoot('profiles', config, { schema: 'profiles', entities, migrations }),
         IdentityModule,
         EventsModule.forApp({ app: 'profiles' }),
@@ -65,7 +65,6 @@ export class AppModule {
         BlocksService,
         SafetyGraphRepository,
         SafetyGraphSync,
-        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         SuggestionsService,
         EnsureProfileInterceptor,
         ProfilesResolver,

@@ -3,8 +3,7 @@ import { PLAZA_CONFIG, type PlazaConfig } from '@plaza/config';
 import { EVENTS_ENTITIES, EventsModule } from '@plaza/events';
 import { DomainAppModule } from '@plaza/platform';
 import { IdentityModule } from '@plaza/identity';
-import { SafetyGraph } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { RealtimeModule } from '@plaza/realtime';
 import { PUSH_SETTINGS, pushSettings } from './common/push.settings';
 import { DeliveriesRepository } from './delivery/deliveries.repository';
 import { FcmTokenProvider } from './delivery/fcm-token.provider';
@@ -33,6 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        RealtimeModule,
         DomainAppModule.forRoot('push', config, { schema: 'push', entities: [...EVENTS_ENTITIES], migrations }),
         IdentityModule,
         // Push publishes nothing: no outbox relay to run.
@@ -41,7 +41,6 @@ export class AppModule {
       controllers: [VapidKeyController, SubscriptionsController],
       providers: [
         { provide: PUSH_SETTINGS, inject: [PLAZA_CONFIG], useFactory: pushSettings },
-        { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
         SubscriptionsRepository,
         SubscriptionsService,
         GraphRepository,

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@plaza/identity';
 import { HealthModule } from '@plaza/platform';
-import { ConnectionsReadModel, ConversationMembers, SafetyGraph } from '@plaza/realtime';
-import { REDIS, type Redis } from '@plaza/redis';
+import { RealtimeModule as RealtimeReadModelsModule } from '@plaza/realtime';
 import { CommandForwarder } from './command-forwarder.service';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { PresenceController } from './presence.controller';
@@ -15,7 +14,7 @@ import { SocketRateLimiter } from './socket-rate-limiter.service';
 import { TypingService } from './typing.service';
 
 @Module({
-  imports: [HealthModule, IdentityModule],
+  imports: [HealthModule, IdentityModule, RealtimeReadModelsModule],
   controllers: [PresenceController],
   providers: [
     RealtimeGateway,
@@ -27,9 +26,6 @@ import { TypingService } from './typing.service';
     GatewayMetrics,
     SocketLifetimeService,
     SocketQuotaService,
-    { provide: SafetyGraph, inject: [REDIS], useFactory: (redis: Redis) => new SafetyGraph(redis) },
-    { provide: ConversationMembers, inject: [REDIS], useFactory: (redis: Redis) => new ConversationMembers(redis) },
-    { provide: ConnectionsReadModel, inject: [REDIS], useFactory: (redis: Redis) => new ConnectionsReadModel(redis) },
   ],
 })
 export class RealtimeModule {}

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@plaza/platform';
-import { REDIS, type Redis } from '@plaza/redis';
 import { ConversationMembers, SafetyGraph, SafetyGraphUnavailableError, TypingStore, userRoom } from '@plaza/realtime';
 import { GatewayMetrics } from './gateway-metrics.service';
 import type { PlazaServer } from './socket-data';
@@ -19,19 +18,16 @@ const SWEEP_MS = 500;
 @Injectable()
 export class TypingService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TypingService.name);
-  private readonly store: TypingStore;
   private server?: PlazaServer;
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    private readonly store: TypingStore,
     private readonly limiter: SocketRateLimiter,
     private readonly metrics: GatewayMetrics,
     private readonly safety: SafetyGraph,
     private readonly conversations: ConversationMembers,
-  ) {
-    this.store = new TypingStore(redis);
-  }
+  ) {}
 
   attach(server: PlazaServer): void {
     this.server = server;
